@@ -1,0 +1,269 @@
+r"""Activation functions as pure, elementwise ``jax.numpy`` functions.
+
+Every function here takes an array-like ``x`` of any shape and returns a
+``jax.Array`` of the same shape, computed elementwise. They are plain functions,
+so they compose with ``jax.jit``, ``jax.grad`` and ``jax.vmap``.
+
+The registry :data:`ACTIVATIONS` maps a name to each function, and
+:func:`resolve` turns a name *or* a callable into a callable: every other
+module of :mod:`relulab` accepts an activation either way through it.
+
+>>> from relulab.activations import relu, derivative
+>>> relu([-1.0, 0.0, 2.0]).tolist()
+[0.0, 0.0, 2.0]
+>>> derivative("relu")([-1.0, 0.0, 2.0]).tolist()
+[0.0, 0.0, 1.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Union
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.typing import ArrayLike
+
+__all__ = [
+    "ACTIVATIONS",
+    "Activation",
+    "derivative",
+    "elu",
+    "gelu",
+    "leaky_relu",
+    "relu",
+    "resolve",
+    "sigmoid",
+    "softplus",
+    "tanh",
+]
+
+Activation = Callable[[jax.Array], jax.Array]
+"""An elementwise function from an array to an array of the same shape."""
+
+
+def _as_float_array(x: ArrayLike, name: str = "x") -> jax.Array:
+    """Convert ``x`` to a floating JAX array, or raise ``TypeError`` naming it.
+
+    Booleans, strings, ``None`` and other non-numeric inputs are rejected;
+    integers are promoted to the default float type.
+    """
+    if isinstance(x, jax.Array) or isinstance(x, jax.core.Tracer):
+        dtype = x.dtype
+    else:
+        try:
+            dtype = np.asarray(x).dtype
+        except Exception as exc:  # ragged lists and the like
+            raise TypeError(
+                f"{name} must be a number or an array of numbers, got {type(x).__name__}"
+            ) from exc
+    if dtype == np.bool_ or not (
+        np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.integer)
+    ):
+        raise TypeError(
+            f"{name} must be a number or an array of numbers, got dtype {dtype} "
+            f"(from {type(x).__name__})"
+        )
+    x = jnp.asarray(x)
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        x = x.astype(jnp.result_type(float))
+    return x
+
+
+def relu(x: ArrayLike) -> jax.Array:
+    r"""Rectified linear unit, :math:`\mathrm{relu}(x) = \max(x, 0)`.
+
+    Args:
+        x: input of any shape.
+
+    Returns:
+        An array of the same shape as ``x``.
+
+    The derivative at exactly 0 is taken to be 0 (the convention of
+    ``jax.nn.relu``); any value in :math:`[0, 1]` is a valid subgradient there.
+
+    >>> relu([-2.0, 0.0, 3.0]).tolist()
+    [0.0, 0.0, 3.0]
+    """
+    return jax.nn.relu(_as_float_array(x))
+
+
+def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> jax.Array:
+    r"""Leaky ReLU, :math:`x` for :math:`x \ge 0` and :math:`a x` otherwise.
+
+    Args:
+        x: input of any shape.
+        negative_slope: the slope :math:`a` for negative inputs; ``0`` gives
+            :func:`relu` and ``1`` the identity.
+
+    Returns:
+        An array of the same shape as ``x``.
+
+    >>> leaky_relu([-2.0, 3.0], negative_slope=0.1).tolist()
+    [-0.2..., 3.0]
+    """
+    x = _as_float_array(x)
+    if isinstance(negative_slope, bool) or not isinstance(
+        negative_slope, (int, float, np.floating, np.integer, jax.Array)
+    ):
+        raise TypeError(
+            f"negative_slope must be a real number, got {type(negative_slope).__name__}"
+        )
+    return jnp.where(x >= 0, x, negative_slope * x)
+
+
+def elu(x: ArrayLike, alpha: float = 1.0) -> jax.Array:
+    r"""Exponential linear unit, :math:`x` for :math:`x > 0`, :math:`\alpha(e^x - 1)` otherwise.
+
+    Args:
+        x: input of any shape.
+        alpha: the negative saturation value is :math:`-\alpha`.
+
+    Returns:
+        An array of the same shape as ``x``.
+
+    >>> round(float(elu(-30.0)), 6)
+    -1.0
+    """
+    return jax.nn.elu(_as_float_array(x), alpha=alpha)
+
+
+def gelu(x: ArrayLike) -> jax.Array:
+    r"""Gaussian error linear unit, :math:`x\,\Phi(x)` with :math:`\Phi` the normal CDF.
+
+    The exact form (not the tanh approximation) is used.
+
+    Args:
+        x: input of any shape.
+
+    Returns:
+        An array of the same shape as ``x``.
+
+    >>> round(float(gelu(1.0)), 4)
+    0.8413
+    """
+    return jax.nn.gelu(_as_float_array(x), approximate=False)
+
+
+def softplus(x: ArrayLike) -> jax.Array:
+    r"""Softplus, :math:`\log(1 + e^x)`, a smooth version of ReLU.
+
+    Args:
+        x: input of any shape.
+
+    Returns:
+        An array of the same shape as ``x``.
+
+    >>> round(float(softplus(0.0)), 6)  # log 2
+    0.693147
+    """
+    return jax.nn.softplus(_as_float_array(x))
+
+
+def sigmoid(x: ArrayLike) -> jax.Array:
+    r"""Logistic sigmoid, :math:`1 / (1 + e^{-x})`.
+
+    Args:
+        x: input of any shape.
+
+    Returns:
+        An array of the same shape as ``x``, with values in :math:`(0, 1)`.
+
+    >>> float(sigmoid(0.0))
+    0.5
+    """
+    return jax.nn.sigmoid(_as_float_array(x))
+
+
+def tanh(x: ArrayLike) -> jax.Array:
+    r"""Hyperbolic tangent, :math:`(e^x - e^{-x}) / (e^x + e^{-x})`.
+
+    Args:
+        x: input of any shape.
+
+    Returns:
+        An array of the same shape as ``x``, with values in :math:`(-1, 1)`.
+
+    >>> float(tanh(0.0))
+    0.0
+    """
+    return jnp.tanh(_as_float_array(x))
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "relu": relu,
+    "leaky_relu": leaky_relu,
+    "elu": elu,
+    "gelu": gelu,
+    "softplus": softplus,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+}
+"""The activations by name: ``relu``, ``leaky_relu``, ``elu``, ``gelu``,
+``softplus``, ``sigmoid``, ``tanh``."""
+
+
+def resolve(act: Union[str, Callable], name: str = "activation") -> Callable:
+    """Return the activation function for a name in :data:`ACTIVATIONS` or a callable.
+
+    Args:
+        act: a key of :data:`ACTIVATIONS` or any callable.
+        name: the argument name to use in error messages.
+
+    Raises:
+        ValueError: ``act`` is a string that is not a known name; the message
+            lists the valid names.
+        TypeError: ``act`` is neither a string nor callable.
+
+    >>> resolve("tanh") is tanh
+    True
+    """
+    if isinstance(act, str):
+        try:
+            return ACTIVATIONS[act]
+        except KeyError:
+            valid = ", ".join(sorted(ACTIVATIONS))
+            raise ValueError(
+                f"unknown {name} {act!r}; valid names are: {valid}"
+            ) from None
+    if callable(act):
+        return act
+    raise TypeError(
+        f"{name} must be a name ({', '.join(sorted(ACTIVATIONS))}) or a callable, "
+        f"got {type(act).__name__}"
+    )
+
+
+def derivative(act: Union[str, Callable]) -> Callable[[ArrayLike], jax.Array]:
+    r"""The elementwise derivative :math:`\sigma'(x)` of an activation.
+
+    It is computed with ``jax.grad`` of the scalar function, mapped over every
+    element with ``jax.vmap``, so it is exact (not a finite difference) and
+    jittable. At a kink it returns whatever the activation's autodiff rule
+    gives: 0 for :func:`relu` at 0.
+
+    Args:
+        act: a name in :data:`ACTIVATIONS` or an elementwise callable.
+
+    Returns:
+        A function taking ``x`` of any shape and returning an array of the
+        same shape.
+
+    >>> d = derivative("sigmoid")
+    >>> float(d(0.0))
+    0.25
+    >>> derivative(lambda x: x ** 2)([1.0, 3.0]).tolist()
+    [2.0, 6.0]
+    """
+    fn = resolve(act)
+    scalar_grad = jax.grad(lambda s: fn(s).reshape(()))
+
+    def d(x: ArrayLike) -> jax.Array:
+        x = _as_float_array(x)
+        flat = jax.vmap(scalar_grad)(x.reshape(-1))
+        return flat.reshape(x.shape)
+
+    d.__name__ = f"d_{getattr(fn, '__name__', 'activation')}"
+    d.__doc__ = f"Elementwise derivative of {getattr(fn, '__name__', 'the activation')}."
+    return d

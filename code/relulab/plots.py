@@ -1,0 +1,186 @@
+"""Plotting helpers and the book's palette.
+
+Conventions (those of matplotlib's own gallery): every helper takes the data
+and ``ax=None``, forwards ``**kwargs`` to matplotlib, returns what it drew, and
+never touches global state (no ``rcParams`` edits, no ``plt.show()``). The
+caller owns the figure.
+
+The palette is Okabe and Ito's colour-blind-safe set; helpers also vary the
+line style so that no two series are told apart by colour alone.
+
+>>> from relulab.plots import figure, plot_activation
+>>> fig, ax = figure()
+>>> line = plot_activation("relu", ax=ax)
+>>> line.get_label()
+'relu'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Union
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from .activations import derivative, resolve
+
+__all__ = [
+    "LINESTYLES",
+    "PALETTE",
+    "figure",
+    "plot_activation",
+    "plot_derivative",
+    "series_style",
+]
+
+PALETTE: dict[str, str] = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+"""Okabe-Ito colours by name, in the order series use them."""
+
+LINESTYLES: tuple[str, ...] = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)))
+"""Line styles cycled alongside :data:`PALETTE`."""
+
+_SERIES_COLOURS = (
+    PALETTE["blue"],
+    PALETTE["vermillion"],
+    PALETTE["green"],
+    PALETTE["orange"],
+    PALETTE["purple"],
+    PALETTE["sky"],
+    PALETTE["black"],
+)
+
+
+def series_style(i: int) -> dict[str, Any]:
+    """Colour and line style for the ``i``-th series of a plot.
+
+    Args:
+        i: a non-negative series index; styles cycle when it exceeds the palette.
+
+    Returns:
+        A dict with ``color`` and ``linestyle`` to pass to ``ax.plot``.
+
+    >>> series_style(0)["color"]
+    '#0072B2'
+    """
+    if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or i < 0:
+        raise ValueError(f"i must be a non-negative integer, got {i!r}")
+    return {
+        "color": _SERIES_COLOURS[i % len(_SERIES_COLOURS)],
+        "linestyle": LINESTYLES[i % len(LINESTYLES)],
+    }
+
+
+def figure(
+    nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float] = (6.0, 3.5), **kwargs: Any
+) -> tuple[Figure, Any]:
+    """Create a figure and its axes without pyplot's global figure manager.
+
+    Such a figure is not shown automatically by the notebook backend; display
+    it explicitly (or hand it to :mod:`relulab.interactive`).
+
+    Args:
+        nrows: rows of axes.
+        ncols: columns of axes.
+        figsize: size in inches.
+        **kwargs: passed to :meth:`matplotlib.figure.Figure.subplots`.
+
+    Returns:
+        ``(fig, axes)`` as from ``plt.subplots``.
+    """
+    fig = Figure(figsize=figsize, layout="constrained")
+    axes = fig.subplots(nrows, ncols, **kwargs)
+    return fig, axes
+
+
+def _grid(x: Union[Sequence[float], np.ndarray, None]) -> np.ndarray:
+    if x is None:
+        return np.linspace(-3.0, 3.0, 601)
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1 or x.size < 2:
+        raise ValueError(f"x must be a 1D grid of at least 2 points, got shape {x.shape}")
+    return x
+
+
+def _get_ax(ax: Union[Axes, None]) -> Axes:
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    return ax
+
+
+def plot_activation(
+    act: Union[str, Callable],
+    x: Union[Sequence[float], np.ndarray, None] = None,
+    *,
+    ax: Union[Axes, None] = None,
+    style: int = 0,
+    **kwargs: Any,
+) -> Line2D:
+    """Plot an activation function on a 1D grid.
+
+    Args:
+        act: a name from :data:`relulab.activations.ACTIVATIONS` or a callable.
+        x: the grid, shape ``(n,)``; defaults to 601 points on ``[-3, 3]``.
+        ax: the axes to draw on (default: the current axes).
+        style: index into :func:`series_style`.
+        **kwargs: passed to ``ax.plot`` (override colour, label, ...).
+
+    Returns:
+        The drawn line.
+    """
+    fn = resolve(act)
+    x = _grid(x)
+    ax = _get_ax(ax)
+    label = act if isinstance(act, str) else getattr(fn, "__name__", "activation")
+    opts = {**series_style(style), "label": label, **kwargs}
+    (line,) = ax.plot(x, np.asarray(fn(x)), **opts)
+    return line
+
+
+def plot_derivative(
+    act: Union[str, Callable],
+    x: Union[Sequence[float], np.ndarray, None] = None,
+    *,
+    ax: Union[Axes, None] = None,
+    style: int = 0,
+    **kwargs: Any,
+) -> Line2D:
+    """Plot the autodiff derivative of an activation on a 1D grid.
+
+    Points where the derivative jumps are drawn as gaps (``NaN``) rather than
+    as a vertical segment, so a step looks like a step.
+
+    Args:
+        act: a name from :data:`relulab.activations.ACTIVATIONS` or a callable.
+        x: the grid, shape ``(n,)``; defaults to 601 points on ``[-3, 3]``.
+        ax: the axes to draw on (default: the current axes).
+        style: index into :func:`series_style`.
+        **kwargs: passed to ``ax.plot``.
+
+    Returns:
+        The drawn line.
+    """
+    fn = resolve(act)
+    x = _grid(x)
+    ax = _get_ax(ax)
+    y = np.asarray(derivative(fn)(x), dtype=float)
+    jumps = np.abs(np.diff(y)) > 0.25
+    y_plot = y.copy()
+    y_plot[1:][jumps] = np.nan
+    label = act if isinstance(act, str) else getattr(fn, "__name__", "activation")
+    opts = {**series_style(style), "label": f"{label}'", **kwargs}
+    (line,) = ax.plot(x, y_plot, **opts)
+    return line
