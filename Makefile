@@ -1,0 +1,61 @@
+# Two commands on a fresh machine (only Python 3.11 and make needed):
+#   make book   builds the website into _build/html
+#   make test   runs every test: library, doctests, chapter execution, the book build, the browser suite
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+JB := $(VENV)/bin/jupyter-book
+STAMP := $(VENV)/.requirements-installed
+TEST_STAMP := $(VENV)/.test-requirements-installed
+export JAX_PLATFORMS := cpu
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: book test test-lib test-browser serve clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(TEST_STAMP): requirements-test.txt $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+# The execution cache is keyed on each chapter's text; the library's hash (and the pins') is
+# checked here so that editing code/relulab re-executes every chapter (see _config.yml).
+LIB_HASH = $(shell cat requirements.txt $$(find code/relulab -name '*.py' | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)
+
+book: $(STAMP)
+	@mkdir -p _build
+	@if [ "$$(cat _build/.relulab.sha256 2>/dev/null)" != "$(LIB_HASH)" ]; then \
+		echo "relulab or the pins changed since the last build: clearing the execution cache"; \
+		rm -rf _build/.jupyter_cache; fi
+	$(JB) build . --builder html -W --keep-going
+	@echo "$(LIB_HASH)" > _build/.relulab.sha256
+
+test-lib: $(TEST_STAMP)
+	$(PY) -m pytest -n 2 --ignore=tests/browser
+
+test-browser: $(TEST_STAMP)
+	@if [ -x /usr/bin/chromium ]; then \
+		$(PY) -m pytest tests/browser; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "FAIL: CI=true but /usr/bin/chromium is missing, so the browser tests cannot run"; exit 1; \
+	else \
+		echo "SKIPPED the browser tests: /usr/bin/chromium not found (apt-get install chromium to run them)"; \
+	fi
+
+test: test-lib
+	$(MAKE) book
+	$(MAKE) test-browser
+
+serve:
+	@echo "Serving _build/html on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(PY) -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+clean:
+	rm -rf _build

@@ -1,0 +1,140 @@
+"""relulab.activations against closed forms, properties that hold for all inputs, and bad input."""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from relulab import activations as A
+
+GRID = np.linspace(-8.0, 8.0, 1601)
+ERF = np.vectorize(math.erf)
+
+CLOSED_FORMS = {
+    "relu": lambda x: np.maximum(x, 0.0),
+    "leaky_relu": lambda x: np.where(x >= 0, x, 0.01 * x),
+    "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0.0))),
+    "gelu": lambda x: 0.5 * x * (1.0 + ERF(x / math.sqrt(2.0))),
+    "softplus": lambda x: np.log1p(np.exp(-np.abs(x))) + np.maximum(x, 0.0),
+    "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
+    "tanh": np.tanh,
+}
+
+CLOSED_DERIVATIVES = {
+    "relu": lambda x: (x > 0).astype(float),
+    "leaky_relu": lambda x: np.where(x >= 0, 1.0, 0.01),
+    "elu": lambda x: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0))),
+    "gelu": lambda x: 0.5 * (1.0 + ERF(x / math.sqrt(2.0)))
+    + x * np.exp(-0.5 * x**2) / math.sqrt(2.0 * math.pi),
+    "softplus": lambda x: 1.0 / (1.0 + np.exp(-x)),
+    "sigmoid": lambda x: np.exp(-x) / (1.0 + np.exp(-x)) ** 2,
+    "tanh": lambda x: 1.0 / np.cosh(x) ** 2,
+}
+
+finite_floats = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, width=32)
+float_arrays = arrays(np.float32, st.integers(1, 32), elements=finite_floats)
+
+
+def test_registry_lists_the_seven_functions():
+    assert set(A.ACTIVATIONS) == set(CLOSED_FORMS)
+    for name, fn in A.ACTIVATIONS.items():
+        assert fn.__name__ == name
+
+
+@pytest.mark.parametrize("name", sorted(CLOSED_FORMS))
+def test_matches_closed_form(name):
+    got = np.asarray(A.ACTIVATIONS[name](GRID))
+    np.testing.assert_allclose(got, CLOSED_FORMS[name](GRID), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(CLOSED_FORMS))
+def test_derivative_matches_closed_form(name):
+    grid = GRID[GRID != 0.0]  # the kink of relu / leaky_relu is tested separately
+    got = np.asarray(A.derivative(name)(grid))
+    np.testing.assert_allclose(got, CLOSED_DERIVATIVES[name](grid), rtol=1e-4, atol=1e-6)
+
+
+def test_derivative_at_zero_follows_jax_conventions():
+    assert float(A.derivative("relu")(0.0)) == 0.0
+    assert float(A.derivative(lambda x: jnp.maximum(x, 0.0))(0.0)) == 0.5
+    assert float(A.derivative("leaky_relu")(0.0)) == 1.0
+
+
+@pytest.mark.parametrize("name", sorted(CLOSED_FORMS))
+def test_shape_is_preserved_and_jittable(name):
+    x = jnp.linspace(-2.0, 2.0, 24).reshape(2, 3, 4)
+    fn = A.ACTIVATIONS[name]
+    assert fn(x).shape == x.shape
+    np.testing.assert_allclose(jax.jit(fn)(x), fn(x), rtol=1e-6, atol=1e-7)
+    d = A.derivative(name)
+    assert d(x).shape == x.shape
+    np.testing.assert_allclose(jax.jit(d)(x), d(x), rtol=1e-6, atol=1e-7)
+
+
+def test_integers_are_promoted_to_float():
+    out = A.relu(jnp.array([-2, 3]))
+    assert jnp.issubdtype(out.dtype, jnp.floating)
+    assert out.tolist() == [0.0, 3.0]
+
+
+def test_leaky_relu_slope_endpoints():
+    x = jnp.linspace(-3.0, 3.0, 13)
+    np.testing.assert_array_equal(A.leaky_relu(x, negative_slope=0.0), A.relu(x))
+    np.testing.assert_array_equal(A.leaky_relu(x, negative_slope=1.0), x)
+
+
+@settings(max_examples=60, deadline=None)
+@given(float_arrays)
+def test_relu_is_idempotent(x):
+    np.testing.assert_array_equal(A.relu(A.relu(x)), A.relu(x))
+
+
+@settings(max_examples=60, deadline=None)
+@given(float_arrays, st.floats(0.0, 100.0, allow_nan=False, width=32))
+def test_relu_is_positively_homogeneous(x, c):
+    c = np.float32(c)
+    np.testing.assert_allclose(A.relu(c * x), c * A.relu(x), rtol=1e-6, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(float_arrays, float_arrays)
+def test_relu_is_1_lipschitz(x, y):
+    n = min(x.size, y.size)
+    x, y = x[:n], y[:n]
+    lhs = np.abs(np.asarray(A.relu(x)) - np.asarray(A.relu(y)))
+    assert np.all(lhs <= np.abs(x - y) + 1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(float_arrays)
+def test_relu_difference_recovers_identity(x):
+    np.testing.assert_array_equal(A.relu(x) - A.relu(-x), x)
+
+
+@pytest.mark.parametrize("name", sorted(CLOSED_FORMS))
+@pytest.mark.parametrize("bad", ["1.0", None, [1.0, "a"], True, {"x": 1}])
+def test_non_numeric_input_raises_type_error_naming_x(name, bad):
+    with pytest.raises(TypeError, match=r"\bx must be"):
+        A.ACTIVATIONS[name](bad)
+
+
+def test_unknown_name_lists_valid_names():
+    with pytest.raises(ValueError, match=r"unknown activation 'swish'.*elu, gelu, leaky_relu, relu"):
+        A.derivative("swish")
+    with pytest.raises(ValueError, match="valid names"):
+        A.resolve("ReLU")
+
+
+def test_resolve_rejects_non_callables():
+    with pytest.raises(TypeError, match="activation must be a name"):
+        A.resolve(3)
+
+
+def test_leaky_relu_rejects_non_numeric_slope():
+    with pytest.raises(TypeError, match="negative_slope"):
+        A.leaky_relu(1.0, negative_slope="0.1")

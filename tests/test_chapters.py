@@ -1,0 +1,77 @@
+"""Execute every chapter listed in ``_toc.yml`` top to bottom, as a reader on Binder would.
+
+A chapter fails if any cell raises, or if any cell writes to stderr (which is where Python
+warnings, JAX warnings and tracebacks go). Chapters are discovered from the toc, so a new
+chapter is tested as soon as it is listed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jupytext
+import pytest
+import yaml
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _toc_files(node) -> list[str]:
+    files = []
+    if isinstance(node, dict):
+        if "file" in node:
+            files.append(node["file"])
+        for value in node.values():
+            if isinstance(value, (list, dict)):
+                files += _toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            files += _toc_files(item)
+    return files
+
+
+def toc_chapters() -> list[Path]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = []
+    for name in _toc_files(toc):
+        path = ROOT / f"{name}.md"
+        if path.parent.name == "chapters":
+            chapters.append(path)
+    return chapters
+
+
+CHAPTERS = toc_chapters()
+
+
+def test_the_toc_lists_executable_chapters():
+    assert CHAPTERS, "no chapter found in _toc.yml"
+    for path in CHAPTERS:
+        assert path.exists(), f"{path} is listed in _toc.yml but missing"
+        assert jupytext.read(path).metadata.get("kernelspec"), f"{path.name} is not a notebook"
+
+
+@pytest.mark.chapters
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_chapter_executes_without_errors_or_stderr(path: Path):
+    nb = jupytext.read(path)
+    env = dict(os.environ, JAX_PLATFORMS="cpu", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    client = NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        allow_errors=False,
+    )
+    client.execute(env=env)  # raises CellExecutionError on the first failing cell
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                problems.append(f"cell {index}: stderr: {out.get('text', '')[:500]}")
+            if out.get("output_type") == "error":
+                problems.append(f"cell {index}: {out.get('ename')}: {out.get('evalue')}")
+    assert not problems, f"{path.name}:\n" + "\n".join(problems)
