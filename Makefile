@@ -31,6 +31,7 @@ LIB_HASH = $(shell cat requirements.txt $$(find code/relulab -name '*.py' | LC_A
 
 book: $(STAMP)
 	@mkdir -p _build
+	@rm -rf _build/html   # no stale pages from earlier builds; the execution cache lives outside it
 	@if [ "$$(cat _build/.relulab.sha256 2>/dev/null)" != "$(LIB_HASH)" ]; then \
 		echo "relulab or the pins changed since the last build: clearing the execution cache"; \
 		rm -rf _build/.jupyter_cache; fi
@@ -42,7 +43,7 @@ test-lib: $(TEST_STAMP)
 
 test-browser: $(TEST_STAMP)
 	@if [ -x /usr/bin/chromium ]; then \
-		$(PY) -m pytest tests/browser; \
+		(cd tests/browser && npm ci --no-audit --no-fund) && $(PY) -m pytest tests/browser; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "FAIL: CI=true but /usr/bin/chromium is missing, so the browser tests cannot run"; exit 1; \
 	else \

@@ -1,0 +1,139 @@
+"""Fixtures and hooks for the browser suite; the machinery is in relulab_browser.py.
+
+Invocation: ``pytest tests/browser`` after ``make book``. Without Chromium (or
+playwright, or ``npm ci`` in tests/browser, or a built site) every browser test
+is skipped with one clear line; with ``CI=true`` each is a failure instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from relulab_browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIXTURES,
+    IN_CI,
+    NODE_MODULES,
+    SITE,
+    PageReport,
+    Server,
+    browser_problem,
+    build_report,
+    discover_pages,
+    site_problem,
+    skip_or_fail,
+    start_server,
+)
+
+
+def pytest_report_header(config: Any) -> str:
+    problem = browser_problem() or site_problem()
+    if problem is None:
+        return f"browser tests: Chromium {CHROMIUM}, site {SITE}, offline CDN assets from {NODE_MODULES}"
+    verdict = "FAIL (CI=true)" if IN_CI else "SKIPPED"
+    return f"browser tests: {verdict}: {problem}"
+
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """``serve(directory) -> base URL``; every server stops at the end of the session."""
+    servers: list[Server] = []
+
+    def start(directory: Path) -> str:
+        server = start_server(directory)
+        servers.append(server)
+        return server.url
+
+    yield start
+    for s in servers:
+        s.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    problem = browser_problem()
+    if problem:
+        skip_or_fail(problem)
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    yield b
+    b.close()
+    pw.stop()
+
+
+# ---------------------------------------------------- site-wide fixtures
+@pytest.fixture(scope="session")
+def site_url(serve):
+    problem = site_problem()
+    if problem:
+        skip_or_fail(problem)
+    return serve(SITE)
+
+
+_REPORTS: dict[str, PageReport] = {}
+
+
+@pytest.fixture(scope="session")
+def site_report(browser, site_url):
+    """``site_report(rel) -> PageReport`` (each page is loaded and checked once)."""
+
+    def get(rel: str) -> PageReport:
+        if rel not in _REPORTS:
+            _REPORTS[rel] = build_report(browser, site_url, SITE, rel)
+        return _REPORTS[rel]
+
+    return get
+
+
+def pytest_generate_tests(metafunc: Any) -> None:
+    if "page_path" in metafunc.fixturenames:
+        pages = discover_pages()
+        metafunc.parametrize("page_path", pages or ["<no built site>"])
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _REPORTS:
+        return
+    tr = terminalreporter
+    tr.section("browser: page weight and axe-core results")
+    tr.write_line(
+        f"{'page':<40} {'own KB':>7} {'transfer KB':>11} {'raw KB':>7}  axe violations (impact: rule x nodes)"
+    )
+    rows = []
+    for rel, r in sorted(_REPORTS.items()):
+        axe = ", ".join(f"{v['impact']}: {v['id']} x{v['nodes']}" for v in r.axe) or "none"
+        w = r.weight
+        tr.write_line(f"{rel:<40} {w['own'] / 1024:7.0f} {w['transfer'] / 1024:11.0f} {w['raw'] / 1024:7.0f}  {axe}")
+        rows.append(
+            {
+                "page": rel,
+                "weight_bytes": w,
+                "axe": r.axe,
+                "controls": [{"label": c.label, "problems": c.problems} for c in r.controls],
+            }
+        )
+    out = os.environ.get("RELULAB_BROWSER_REPORT")
+    if out:
+        Path(out).write_text(json.dumps(rows, indent=2))
+        tr.write_line(f"report written to {out}")
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir(tmp_path_factory):
+    """A copy of tests/browser/fixtures plus pages generated from relulab.interactive."""
+    d = tmp_path_factory.mktemp("browser-fixtures")
+    shutil.copytree(FIXTURES, d, dirs_exist_ok=True)
+    return d

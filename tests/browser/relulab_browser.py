@@ -1,0 +1,499 @@
+"""Machinery of the real-browser tests (used by conftest.py and the test modules).
+
+Real-browser tests of the built book: Playwright (Python) driving Debian's Chromium.
+
+What it provides
+----------------
+* **Requirements check.** The suite needs ``/usr/bin/chromium`` (or
+  ``$RELULAB_CHROMIUM``), the ``playwright`` Python package, the pinned npm assets
+  in ``tests/browser/node_modules`` (``npm ci`` here) and a built site
+  (``_build/html``, or ``$RELULAB_SITE``). If one is missing, every browser test
+  is *skipped* with one clear line -- unless ``CI=true``, where it is a *failure*.
+  ``pytest_report_header`` prints that line at the top of the run.
+* **A local server.** ``serve(directory)`` starts a threaded ``http.server`` on
+  127.0.0.1 and a free port, in-process; it is shut down at the end of the session.
+* **Offline CDN assets.** Every request from the browser goes through a route:
+  requests to the local server pass; requests for ``https://cdn.jsdelivr.net/npm/<pkg>@<ver>/<path>``
+  and ``https://unpkg.com/<pkg>@<ver>/<path>`` are answered from
+  ``node_modules/<pkg>/<path>`` when ``<pkg>`` is pinned in ``package.json`` at a
+  version matching ``<ver>``; anything else is aborted and reported (a page must
+  not depend on an unpinned external asset). The published site keeps its CDN URLs.
+* **Page reports.** ``site_report(path)`` loads a page once and records console
+  errors, unrouted requests, maths rendering, image alt texts, interactive figures,
+  whether each control changes its figure (mouse and keyboard), axe-core
+  violations and the page weight. ``test_site.py`` asserts on these;
+  ``test_checker.py`` runs the same checks on deliberately broken fixture pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import json
+import mimetypes
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+NODE_MODULES = HERE / "node_modules"
+FIXTURES = HERE / "fixtures"
+CHROMIUM = Path(os.environ.get("RELULAB_CHROMIUM", "/usr/bin/chromium"))
+SITE = Path(os.environ.get("RELULAB_SITE", REPO / "_build" / "html"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAX_PAGE_BYTES = 3 * 1024 * 1024
+SERIOUS = ("critical", "serious")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+# ------------------------------------------------------------ requirements
+def pinned_npm_packages() -> dict[str, str]:
+    """``{package: exact version}`` from package.json."""
+    data = json.loads((HERE / "package.json").read_text())
+    return {**data.get("dependencies", {}), **data.get("devDependencies", {})}
+
+
+def installed_version(pkg: str) -> str | None:
+    meta = NODE_MODULES / pkg / "package.json"
+    if not meta.is_file():
+        return None
+    return json.loads(meta.read_text()).get("version")
+
+
+def browser_problem() -> str | None:
+    """Why the browser tests cannot run here, or None if they can."""
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        return f"{CHROMIUM} not found (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed (pip install -r requirements-test.txt)"
+    for pkg, version in pinned_npm_packages().items():
+        got = installed_version(pkg)
+        if got != version:
+            return (
+                f"npm package {pkg}@{version} is not installed in {NODE_MODULES} "
+                f"(found {got}); run `npm ci` in tests/browser"
+            )
+    return None
+
+
+def site_problem() -> str | None:
+    if not (SITE / "index.html").is_file():
+        return f"no built site at {SITE} (run `make book` first)"
+    return None
+
+
+def skip_or_fail(problem: str) -> None:
+    """Skip (locally) or fail (CI=true) the calling test/fixture."""
+    if IN_CI:
+        pytest.fail(f"browser tests cannot run and CI=true: {problem}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {problem}")
+
+
+# ------------------------------------------------------------------ server
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+_extra_types = {".woff2": "font/woff2", ".woff": "font/woff", ".webp": "image/webp", ".svg": "image/svg+xml"}
+_QuietHandler.extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **_extra_types}
+
+
+@dataclass
+class Server:
+    root: Path
+    httpd: http.server.ThreadingHTTPServer
+    thread: threading.Thread
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+def start_server(directory: Path) -> Server:
+    """Serve ``directory`` on 127.0.0.1 and a free port from a daemon thread."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, name=f"serve {directory}", daemon=True)
+    thread.start()
+    return Server(Path(directory), httpd, thread)
+
+
+# ------------------------------------------------------------------ browser
+_CDN = [
+    re.compile(r"^https://cdn\.jsdelivr\.net/npm/(?P<pkg>(?:@[^/@]+/)?[^/@]+)@(?P<ver>[^/]+)/(?P<path>[^?#]*)"),
+    re.compile(r"^https://unpkg\.com/(?P<pkg>(?:@[^/@]+/)?[^/@]+)@(?P<ver>[^/]+)/(?P<path>[^?#]*)"),
+]
+
+
+def _version_matches(requested: str, installed: str) -> bool:
+    """npm-style: "3" and "3.2" match 3.2.2 as prefixes; "^3.1" matches 3.x >= 3.1; else exact."""
+    req = requested.lstrip("^~=v")
+    if requested.startswith("^"):
+        want = [int(p) for p in req.split(".") if p.isdigit()]
+        got = [int(p) for p in installed.split(".")[:3] if p.isdigit()]
+        return bool(want) and got[0] == want[0] and got >= want
+    return installed == req or installed.startswith(req + ".")
+
+
+def local_copy(url: str) -> Path | None:
+    """The pinned npm file that answers a CDN ``url``, or None."""
+    pinned = pinned_npm_packages()
+    for pattern in _CDN:
+        m = pattern.match(url)
+        if not m:
+            continue
+        pkg, ver, path = m["pkg"], m["ver"], unquote(m["path"])
+        if pkg not in pinned or not _version_matches(ver, pinned[pkg]):
+            return None
+        candidate = (NODE_MODULES / pkg / path).resolve()
+        if NODE_MODULES.resolve() in candidate.parents and candidate.is_file():
+            return candidate
+    return None
+
+
+@dataclass
+class Load:
+    """What happened while a page was open."""
+
+    url: str
+    base: str
+    console_errors: list[str] = field(default_factory=list)
+    unrouted: list[str] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)  # url -> file on disk served for it
+
+    def weight(self) -> dict[str, int]:
+        """Bytes of every distinct file the page loaded.
+
+        ``raw``: sum of file sizes. ``transfer``: what a server that gzips text
+        (HTML, JS, CSS, SVG, JSON; GitHub Pages does) sends, estimated with gzip -6;
+        fonts and images count raw. ``own``: the page itself and its images,
+        i.e. everything except the theme (``_static``) and CDN assets.
+        """
+        raw = transfer = own = 0
+        seen: set[Path] = set()
+        for url, path in self.files.items():
+            if path in seen:
+                continue
+            seen.add(path)
+            data = path.read_bytes()
+            raw += len(data)
+            textual = path.suffix.lower() in {".html", ".js", ".css", ".svg", ".json", ".txt", ".map", ".mjs"}
+            transfer += len(gzip.compress(data, compresslevel=6)) if textual else len(data)
+            if url.startswith(self.base) and "/_static/" not in url:
+                own += len(data)
+        return {"raw": raw, "transfer": transfer, "own": own}
+
+
+def open_page(browser: Any, base: str, root: Path, rel: str, *, width: int = 1280, height: int = 900):
+    """Open ``base + rel`` in a fresh context with CDN routing; returns (context, page, load)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
+    load = Load(url=base + rel, base=base)
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith(base):
+            path = urlsplit(url).path
+            disk = (root / unquote(path.lstrip("/"))).resolve()
+            if disk.is_dir():
+                disk = disk / "index.html"
+            if disk.is_file():
+                load.files[url.split("#")[0]] = disk
+            r.continue_()
+            return
+        copy = local_copy(url)
+        if copy is not None:
+            load.files[url] = copy
+            ctype = mimetypes.guess_type(copy.name)[0] or _extra_types.get(copy.suffix, "application/octet-stream")
+            r.fulfill(path=str(copy), content_type=ctype, headers={"Access-Control-Allow-Origin": "*"})
+            return
+        load.unrouted.append(url)
+        r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: load.console_errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: load.console_errors.append(f"uncaught: {e}"))
+    page.goto(load.url, wait_until="load")
+    wait_for_maths(page)
+    return context, page, load
+
+
+def wait_for_maths(page: Any) -> None:
+    page.evaluate(
+        """() => new Promise((resolve) => {
+            const done = () => (window.MathJax && MathJax.startup && MathJax.startup.promise)
+                ? MathJax.startup.promise.then(() => resolve(true), () => resolve(false)) : resolve(true);
+            if (document.readyState === 'complete') done(); else addEventListener('load', done);
+        })"""
+    )
+
+
+# ------------------------------------------------------------------ checks
+MATHS_JS = """() => {
+  const clone = document.body.cloneNode(true);
+  clone.querySelectorAll('script, style, pre, code, .highlight, mjx-container, noscript, textarea').forEach(e => e.remove());
+  const text = clone.textContent;
+  const raw = [];
+  for (const token of ['\\\\(', '\\\\)', '\\\\[', '\\\\]', '$$', '\\\\begin{']) {
+    const i = text.indexOf(token);
+    if (i >= 0) raw.push(token + ' in "' + text.slice(Math.max(0, i - 30), i + 30).replace(/\\s+/g, ' ') + '"');
+  }
+  const maths = [...document.querySelectorAll('.math')];
+  const unrendered = maths.filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.slice(0, 60));
+  return {raw, n_maths: maths.length, unrendered, n_rendered: document.querySelectorAll('mjx-container').length};
+}"""
+
+IMAGES_JS = """() => [...document.querySelectorAll('img')].map(img => ({
+  src: (img.getAttribute('src') || '').slice(0, 80), alt: img.getAttribute('alt'),
+  complete: img.complete, width: img.naturalWidth,
+  visible: !!(img.offsetWidth || img.offsetHeight || img.getClientRects().length)
+}))"""
+
+FIGURES_JS = """() => {
+  const players = [...document.querySelectorAll('[data-relulab-interactive]')].map(root => {
+    const img = root.querySelector('img');
+    const box = root.querySelector('.relulab-if-controls');
+    return {id: root.id, decoded: !!(img && img.complete && img.naturalWidth > 0),
+            controls_visible: !!(box && !box.hidden && box.getClientRects().length),
+            n_controls: root.querySelectorAll('input[type=range]').length};
+  });
+  const views = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')].map(s => ({
+    model: (JSON.parse(s.textContent || '{}').model_id) || '?',
+    rendered: !!(s.parentElement && s.parentElement.querySelector('.jupyter-widgets, .widget-box, .lm-Widget'))
+  }));
+  return {players, widget_views: views};
+}"""
+
+REVEAL_JS = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('button.toggle-button[aria-expanded="false"], .toggle-button:not(.toggle-button-hidden)').forEach(b => {
+    if (b.getAttribute('aria-expanded') === 'false') b.click();
+  });
+}"""
+
+# Finds each control's figure and the tabbable element before it (for the Tab check).
+CONTROLS_JS = """() => {
+  const sel = 'input[type=range], [role=slider]';
+  const controls = [...document.querySelectorAll(sel)];
+  const tabbable = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+    .filter(e => !e.disabled && e.tabIndex >= 0 && e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden');
+  return controls.map((c, i) => {
+    c.dataset.relulabCheck = String(i);
+    const root = c.closest('[data-relulab-interactive], .cell_output, .output, .jupyter-widgets-view, .widget-vbox, figure, section') || document.body;
+    let fig = null, best = 0;
+    for (const e of root.querySelectorAll('img, canvas, svg')) {
+      if (e.closest('[role=slider]')) continue;
+      const r = e.getBoundingClientRect(), a = r.width * r.height;
+      if (a > best) { best = a; fig = e; }
+    }
+    if (fig) fig.dataset.relulabFigure = ((fig.dataset.relulabFigure || '') + ' ' + i).trim();
+    const k = tabbable.indexOf(c);
+    if (k > 0) tabbable[k - 1].dataset.relulabBefore = ((tabbable[k - 1].dataset.relulabBefore || '') + ' ' + i).trim();
+    const label = (c.labels && c.labels[0] && c.labels[0].textContent) || c.getAttribute('aria-label') || c.id || ('control ' + i);
+    return {index: i, label: label.trim(), has_figure: !!fig, tabbable: k >= 0, first_tabbable: k === 0,
+            visible: !!c.getClientRects().length};
+  });
+}"""
+
+
+def _control_value(page: Any, i: int) -> tuple[float, float, float]:
+    return tuple(
+        page.evaluate(
+            """(i) => { const c = document.querySelector(`[data-relulab-check="${i}"]`);
+            if (c.matches('input')) return [+c.value, +(c.min || 0), +(c.max || 100)];
+            return [+c.getAttribute('aria-valuenow'), +c.getAttribute('aria-valuemin'), +c.getAttribute('aria-valuemax')]; }""",
+            i,
+        )
+    )
+
+
+def _figure_shot(page: Any, i: int) -> bytes:
+    fig = page.locator(f'[data-relulab-figure~="{i}"]')
+    page.evaluate(
+        """(i) => new Promise(res => { const f = document.querySelector(`[data-relulab-figure~="${i}"]`);
+          const p = (f && f.decode) ? f.decode().catch(() => null) : Promise.resolve();
+          p.then(() => requestAnimationFrame(() => requestAnimationFrame(res))); })""",
+        i,
+    )
+    return fig.screenshot(animations="disabled", caret="hide")
+
+
+@dataclass
+class ControlCheck:
+    label: str
+    problems: list[str]
+
+
+def check_controls(page: Any) -> list[ControlCheck]:
+    """Move every control with the mouse, then with the keyboard (Tab + arrow);
+    each move must change the control's figure (compared pixel by pixel)."""
+    page.evaluate(REVEAL_JS)
+    results = []
+    for info in page.evaluate(CONTROLS_JS):
+        i, problems = info["index"], []
+        if not info["visible"]:
+            results.append(ControlCheck(info["label"], ["control is not visible"]))
+            continue
+        if not info["has_figure"]:
+            results.append(ControlCheck(info["label"], ["no figure (img/canvas/svg) found next to the control"]))
+            continue
+        control = page.locator(f'[data-relulab-check="{i}"]')
+        control.scroll_into_view_if_needed()
+        # --- mouse: drag the thumb to the far side of the track
+        before = _figure_shot(page, i)
+        value, lo, hi = _control_value(page, i)
+        frac = 0.0 if hi <= lo else (value - lo) / (hi - lo)
+        box = control.bounding_box()
+        y = box["y"] + box["height"] / 2
+        start = box["x"] + box["width"] * min(max(frac, 0.02), 0.98)
+        target = box["x"] + box["width"] * (0.9 if frac < 0.5 else 0.1)
+        page.mouse.move(start, y)
+        page.mouse.down()
+        page.mouse.move(target, y, steps=6)
+        page.mouse.up()
+        if _control_value(page, i)[0] == value:
+            problems.append("mouse drag did not move the control")
+        elif _figure_shot(page, i) == before:
+            problems.append("moved with the mouse, the figure did not change")
+        # --- keyboard: Tab onto the control, then an arrow key
+        if not info["tabbable"]:
+            problems.append("control is not in the Tab order")
+        else:
+            if info["first_tabbable"]:
+                # Chromium resumes Tab from the last focused point, so start from
+                # a temporary first element rather than from a blurred document.
+                page.evaluate(
+                    """() => { const b = document.createElement('button'); b.id = 'relulab-tab-start';
+                    b.textContent = 'start'; document.body.prepend(b); b.focus(); }"""
+                )
+            else:
+                page.locator(f'[data-relulab-before~="{i}"]').first.focus()
+            page.keyboard.press("Tab")
+            focused = page.evaluate(f"() => document.activeElement && document.activeElement.dataset.relulabCheck === '{i}'")
+            page.evaluate("() => { const b = document.getElementById('relulab-tab-start'); if (b) b.remove(); }")
+            if not focused:
+                problems.append("Tab from the previous element did not focus the control")
+            else:
+                before = _figure_shot(page, i)
+                value, lo, hi = _control_value(page, i)
+                page.keyboard.press("ArrowLeft" if value >= hi else "ArrowRight")
+                if _control_value(page, i)[0] == value:
+                    problems.append("arrow key did not move the control")
+                elif _figure_shot(page, i) == before:
+                    problems.append("moved with the keyboard, the figure did not change")
+        results.append(ControlCheck(info["label"], problems))
+    return results
+
+
+def run_axe(page: Any) -> list[dict]:
+    page.add_script_tag(path=str(NODE_MODULES / "axe-core" / "axe.min.js"))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": len(v["nodes"]),
+            "example": (v["nodes"][0]["target"] if v["nodes"] else None),
+        }
+        for v in result["violations"]
+    ]
+
+
+_FILE_NAME = re.compile(r"^[\w\-. /]+\.(png|jpe?g|svg|gif|webp|pdf)$", re.I)
+_GENERIC = {"image", "img", "figure", "picture", "graph", "plot", "chart", "png", "svg", "untitled", "alt"}
+
+
+def alt_problem(alt: str | None, src: str) -> str | None:
+    """Why an alt text is not meaningful, or None."""
+    if alt is None:
+        return "no alt attribute"
+    text = alt.strip()
+    if not text:
+        return "empty alt text"
+    if _FILE_NAME.match(text) or text == Path(urlsplit(src).path).name:
+        return f"alt text is a file name: {text!r}"
+    if text.lower() in _GENERIC:
+        return f"alt text says nothing: {text!r}"
+    return None
+
+
+@dataclass
+class PageReport:
+    rel: str
+    console_errors: list[str]
+    unrouted: list[str]
+    maths: dict
+    images: list[dict]
+    figures: dict
+    controls: list[ControlCheck]
+    axe: list[dict]
+    weight: dict[str, int]
+
+
+def build_report(browser: Any, base: str, root: Path, rel: str, *, axe: bool = True) -> PageReport:
+    context, page, load = open_page(browser, base, root, rel)
+    try:
+        maths = page.evaluate(MATHS_JS)
+        images = page.evaluate(IMAGES_JS)
+        figures = page.evaluate(FIGURES_JS)
+        violations = run_axe(page) if axe else []
+        controls = check_controls(page)
+        page.wait_for_timeout(100)  # let late console errors arrive
+        return PageReport(
+            rel, list(load.console_errors), list(load.unrouted), maths, images, figures, controls, violations, load.weight()
+        )
+    finally:
+        context.close()
+
+
+_REFRESH = re.compile(r"""<meta\s+http-equiv=["']?refresh["']?\s+content=["']?\d+;\s*url=([^"'>\s]+)""", re.I)
+
+
+def redirect_target(path: Path) -> str | None:
+    """The target of a meta-refresh redirect page (Jupyter Book's index.html), or None."""
+    head = path.read_text(errors="replace")[:2000]
+    m = _REFRESH.search(head)
+    return m.group(1) if m and "<body" not in head.lower() else None
+
+
+def discover_pages(site: Path = SITE, *, redirects: bool = False) -> list[str]:
+    """Every HTML page of the built site (relative paths), except Sphinx's raw
+    sources and static files. Redirect-only pages are listed only with
+    ``redirects=True`` (they are checked by following the redirect)."""
+    if not site.is_dir():
+        return []
+    skip = ("_static/", "_sources/", "_images/")
+    pages = []
+    for p in site.rglob("*.html"):
+        rel = p.relative_to(site).as_posix()
+        if rel.startswith(skip):
+            continue
+        if (redirect_target(p) is not None) == redirects:
+            pages.append(rel)
+    return sorted(pages)
