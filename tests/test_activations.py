@@ -36,7 +36,11 @@ CLOSED_DERIVATIVES = {
     "tanh": lambda x: 1.0 / np.cosh(x) ** 2,
 }
 
-finite_floats = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, width=32)
+# Subnormal floats are excluded: XLA's CPU backend flushes them to zero (relu(1e-45) == 0.0),
+# so the exact identities below hold for normal floats only.
+finite_floats = st.floats(
+    -1e3, 1e3, allow_nan=False, allow_infinity=False, allow_subnormal=False, width=32
+)
 float_arrays = arrays(np.float32, st.integers(1, 32), elements=finite_floats)
 
 
