@@ -1,0 +1,311 @@
+r"""Dead units: hidden units that output exactly zero on every input of a data set.
+
+A hidden unit :math:`j` of layer :math:`\ell` computes
+:math:`h^{(\ell)}_j(x) = \sigma(z^{(\ell)}_j(x))` with pre-activation
+:math:`z^{(\ell)} = h^{(\ell-1)} W_\ell + b_\ell` and :math:`h^{(0)} = x`.
+Given a finite set of inputs :math:`X = \{x_1, \dots, x_n\}`, the unit is
+**dead on** :math:`X` when
+
+.. math::
+
+    \sigma\bigl(z^{(\ell)}_j(x_i)\bigr) = 0 \quad \text{for every } i = 1, \dots, n,
+
+compared exactly, in floating point. For ReLU this is
+:math:`z^{(\ell)}_j(x_i) \le 0` for every :math:`i`. Then the unit contributes
+nothing downstream, and because :math:`\mathrm{relu}'(z) = 0` for
+:math:`z \le 0` (JAX's convention at 0), the loss gradient with respect to its
+incoming weights and bias is exactly zero on :math:`X`.
+
+What "dead" means for other activations (``activation=`` takes any name of
+:data:`relulab.activations.ACTIVATIONS` or a callable):
+
+* ``leaky_relu`` and ``elu`` are zero only at :math:`z = 0` exactly, so a unit is
+  dead only when its pre-activation is exactly 0 on every input (for example all
+  its incoming weights and its bias are 0): essentially never.
+* ``gelu`` :math:`z\Phi(z)`, ``softplus``, ``sigmoid`` are never zero in exact
+  arithmetic, but in float32 they underflow to exactly 0 for very negative
+  pre-activations (below about -14 for ``gelu``, -104 for ``softplus`` and
+  ``sigmoid``): such a unit *is* reported dead, and its gradient is (numerically) 0 too.
+* ``tanh`` is zero only at :math:`z = 0`, as for leaky ReLU.
+
+"Dead on X" is a statement about the given inputs only: a unit dead on the
+training set may be alive on a test input. A unit in a deeper layer can also
+come back to life during training, because the layers below it keep changing
+(see the chapter "Should I use ReLU?").
+
+Parameters follow :mod:`relulab.nets`: a list of ``(W, b)`` pairs, ``W`` of
+shape ``(n_in, n_out)``, ``b`` of shape ``(n_out,)``, ``x @ W + b``, and the last
+layer linear (so it has no units that can die; it is never inspected here).
+
+All functions are pure ``jax.numpy`` with validation on shapes only, so they
+work under ``jax.jit`` and inside ``jax.vmap`` over stacked parameters:
+
+>>> import jax, jax.numpy as jnp
+>>> params = [(jnp.array([[1.0, -1.0]]), jnp.array([0.0, -5.0])),
+...           (jnp.ones((2, 1)), jnp.zeros(1))]
+>>> X = jnp.array([[0.5], [2.0]])
+>>> [m.tolist() for m in dead_units(params, X)]
+[[False, True]]
+>>> stacked = jax.tree.map(lambda a: jnp.stack([a, a, a]), params)
+>>> jax.vmap(lambda p: dead_fraction(p, X))(stacked).tolist()
+[0.5, 0.5, 0.5]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Union
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.typing import ArrayLike
+
+from .activations import resolve
+
+__all__ = [
+    "dead_fraction",
+    "dead_units",
+    "hidden_preactivations",
+    "network_dead",
+]
+
+Params = Sequence[tuple[ArrayLike, ArrayLike]]
+
+
+def _dtype_of(a: object, name: str) -> np.dtype:
+    if isinstance(a, (jax.Array, jax.core.Tracer)):
+        return a.dtype
+    try:
+        return np.asarray(a).dtype
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__}") from exc
+
+
+def _float_array(a: object, name: str, like: Union[np.dtype, None] = None) -> jax.Array:
+    """``a`` as a floating JAX array, or ``TypeError`` naming ``name``."""
+    dtype = _dtype_of(a, name)
+    if dtype == np.bool_ or not (
+        np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.integer)
+    ):
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {dtype}")
+    arr = jnp.asarray(a)
+    if not jnp.issubdtype(arr.dtype, jnp.floating):
+        arr = arr.astype(like if like is not None else jnp.result_type(float))
+    return arr
+
+
+def _check_params(params: Params) -> list[tuple[jax.Array, jax.Array]]:
+    """Validate the list of ``(W, b)`` pairs and return them as float arrays."""
+    if not isinstance(params, (list, tuple)):
+        raise TypeError(
+            f"params must be a list of (W, b) pairs, got {type(params).__name__}"
+        )
+    if len(params) == 0:
+        raise ValueError("params must contain at least one (W, b) pair, got an empty list")
+    checked = []
+    n_prev = None
+    for i, layer in enumerate(params):
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            raise TypeError(
+                f"params[{i}] must be a (W, b) pair, got {type(layer).__name__}"
+                + (f" of length {len(layer)}" if isinstance(layer, (list, tuple)) else "")
+            )
+        W = _float_array(layer[0], f"params[{i}][0] (W)")
+        b = _float_array(layer[1], f"params[{i}][1] (b)", like=W.dtype)
+        if W.ndim != 2:
+            raise ValueError(
+                f"params[{i}][0] (W) must have shape (n_in, n_out), got shape {W.shape}"
+            )
+        if W.shape[0] < 1 or W.shape[1] < 1:
+            raise ValueError(
+                f"params[{i}][0] (W) must have n_in >= 1 and n_out >= 1, got shape {W.shape}"
+            )
+        if b.shape != (W.shape[1],):
+            raise ValueError(
+                f"params[{i}][1] (b) must have shape ({W.shape[1]},) to match W of shape "
+                f"{W.shape}, got shape {b.shape}"
+            )
+        if n_prev is not None and W.shape[0] != n_prev:
+            raise ValueError(
+                f"params[{i}][0] (W) has shape {W.shape} but the previous layer has "
+                f"{n_prev} outputs; expected shape ({n_prev}, n_out)"
+            )
+        n_prev = W.shape[1]
+        checked.append((W, b))
+    return checked
+
+
+def _check_X(X: ArrayLike, n_in: int, dtype: np.dtype) -> jax.Array:
+    X = _float_array(X, "X", like=dtype)
+    if X.ndim != 2:
+        hint = " (use X[None, :] for a single input)" if X.ndim == 1 else ""
+        raise ValueError(f"X must have shape (batch, {n_in}), got shape {X.shape}{hint}")
+    if X.shape[1] != n_in:
+        raise ValueError(
+            f"X must have shape (batch, {n_in}) to match the first layer, got shape {X.shape}"
+        )
+    if X.shape[0] < 1:
+        raise ValueError(f"X must contain at least one input (batch >= 1), got shape {X.shape}")
+    if X.dtype != dtype:
+        raise TypeError(f"X has dtype {X.dtype} but the weights have dtype {dtype}")
+    return X
+
+
+def _forward(
+    params: Params, X: ArrayLike, activation: Union[str, Callable]
+) -> tuple[list[jax.Array], Callable]:
+    layers = _check_params(params)
+    act = resolve(activation, name="activation")
+    W0 = layers[0][0]
+    h = _check_X(X, W0.shape[0], W0.dtype)
+    pre = []
+    for W, b in layers[:-1]:
+        z = h @ W + b
+        pre.append(z)
+        h = act(z)
+    return pre, act
+
+
+def hidden_preactivations(
+    params: Params, X: ArrayLike, *, activation: Union[str, Callable] = "relu"
+) -> list[jax.Array]:
+    r"""Pre-activations :math:`z^{(\ell)}` of every hidden layer on a batch.
+
+    Args:
+        params: list of ``(W, b)``, ``W`` of shape ``(n_in, n_out)``; the last
+            layer is the linear output layer and is not evaluated.
+        X: inputs, shape ``(batch, n_in)`` with ``batch >= 1``.
+        activation: the hidden activation, a name or a callable.
+
+    Returns:
+        One array of shape ``(batch, n_units)`` per hidden layer
+        (``len(params) - 1`` arrays; an empty list for a purely linear model).
+
+    Raises:
+        TypeError: ``params`` is not a list of pairs, or an array is not numeric.
+        ValueError: a shape does not fit (see the messages).
+
+    >>> import jax.numpy as jnp
+    >>> params = [(jnp.array([[2.0]]), jnp.array([-1.0])), (jnp.ones((1, 1)), jnp.zeros(1))]
+    >>> hidden_preactivations(params, jnp.array([[0.0], [1.0]]))[0].ravel().tolist()
+    [-1.0, 1.0]
+    """
+    return _forward(params, X, activation)[0]
+
+
+def dead_units(
+    params: Params, X: ArrayLike, *, activation: Union[str, Callable] = "relu"
+) -> list[jax.Array]:
+    r"""Which hidden units output exactly zero for every input in ``X``.
+
+    Unit :math:`j` of hidden layer :math:`\ell` is dead on :math:`X` when
+    :math:`\sigma(z^{(\ell)}_j(x_i)) = 0` for all rows :math:`x_i` of ``X``
+    (for ReLU: :math:`z^{(\ell)}_j(x_i) \le 0` for all :math:`i`).
+
+    Args:
+        params: list of ``(W, b)``, ``W`` of shape ``(n_in, n_out)``, ``b`` of
+            shape ``(n_out,)``; the last layer is linear and has no units to check.
+        X: inputs, shape ``(batch, n_in)`` with ``batch >= 1``.
+        activation: the hidden activation, a name in
+            :data:`relulab.activations.ACTIVATIONS` or a callable.
+
+    Returns:
+        A list with one boolean array of shape ``(n_units,)`` per hidden layer,
+        ``True`` where the unit is dead on ``X``.
+
+    Raises:
+        TypeError: ``params`` is not a list of ``(W, b)`` pairs, or an array is
+            not numeric.
+        ValueError: wrong shapes, empty ``X``, or an unknown activation name.
+
+    >>> import jax.numpy as jnp
+    >>> W1 = jnp.array([[1.0, -1.0, 0.0]])      # 1 input, 3 hidden units
+    >>> b1 = jnp.array([0.0, 0.0, -1.0])
+    >>> params = [(W1, b1), (jnp.ones((3, 1)), jnp.zeros(1))]
+    >>> X = jnp.array([[1.0], [2.0]])           # positive inputs only
+    >>> dead_units(params, X)[0].tolist()
+    [False, True, True]
+    """
+    pre, act = _forward(params, X, activation)
+    return [jnp.all(act(z) == 0, axis=0) for z in pre]
+
+
+def dead_fraction(
+    params: Params,
+    X: ArrayLike,
+    *,
+    activation: Union[str, Callable] = "relu",
+    per_layer: bool = False,
+) -> jax.Array:
+    r"""Fraction of hidden units that are dead on ``X``.
+
+    With ``per_layer=False`` (default) this is the fraction over all hidden units
+    pooled together, :math:`\sum_\ell d_\ell / \sum_\ell n_\ell` where layer
+    :math:`\ell` has :math:`n_\ell` units of which :math:`d_\ell` are dead (so a
+    wide layer weighs more than a narrow one). With ``per_layer=True`` it is the
+    vector :math:`(d_\ell / n_\ell)_\ell`, one entry per hidden layer.
+
+    Args:
+        params: list of ``(W, b)`` as in :func:`dead_units`, with at least one
+            hidden layer.
+        X: inputs, shape ``(batch, n_in)``.
+        activation: the hidden activation, a name or a callable.
+        per_layer: return one fraction per hidden layer instead of the pooled one.
+
+    Returns:
+        A float scalar array, or an array of shape ``(n_hidden_layers,)``.
+
+    Raises:
+        ValueError: ``params`` has no hidden layer (a single linear layer), or
+            as in :func:`dead_units`.
+
+    >>> import jax.numpy as jnp
+    >>> params = [(jnp.array([[1.0, -1.0, 0.0]]), jnp.array([0.0, 0.0, -1.0])),
+    ...           (jnp.array([[1.0], [1.0], [1.0]]), jnp.zeros(1))]
+    >>> round(float(dead_fraction(params, jnp.array([[1.0], [2.0]]))), 4)
+    0.6667
+    """
+    if not isinstance(per_layer, bool):
+        raise TypeError(f"per_layer must be True or False, got {per_layer!r}")
+    masks = dead_units(params, X, activation=activation)
+    if not masks:
+        raise ValueError(
+            "params has no hidden layer (a single linear layer), so there are no units "
+            "that can be dead; expected at least two (W, b) pairs"
+        )
+    dtype = jnp.result_type(float)
+    if per_layer:
+        return jnp.stack([jnp.mean(m.astype(dtype)) for m in masks])
+    return jnp.concatenate(masks).astype(dtype).mean()
+
+
+def network_dead(
+    params: Params, X: ArrayLike, *, activation: Union[str, Callable] = "relu"
+) -> jax.Array:
+    r"""Whether some hidden layer is dead as a whole on ``X``.
+
+    If every unit of a hidden layer outputs 0 on every row of ``X``, the layers
+    after it receive the same input for every row, so the network's output is
+    the same constant on all of ``X`` and no parameter below that layer gets
+    any gradient. This is the "dead network" (at initialisation, "born dead")
+    of Lu et al. (2020), checked on the finite set ``X``.
+
+    Args:
+        params: list of ``(W, b)`` as in :func:`dead_units`.
+        X: inputs, shape ``(batch, n_in)``.
+        activation: the hidden activation, a name or a callable.
+
+    Returns:
+        A boolean scalar array (``False`` for a model with no hidden layer).
+
+    >>> import jax.numpy as jnp
+    >>> params = [(jnp.array([[1.0, 1.0]]), jnp.array([-3.0, -4.0])),
+    ...           (jnp.ones((2, 1)), jnp.zeros(1))]
+    >>> bool(network_dead(params, jnp.array([[0.0], [1.0], [2.0]])))
+    True
+    """
+    masks = dead_units(params, X, activation=activation)
+    if not masks:
+        return jnp.asarray(False)
+    return jnp.any(jnp.stack([jnp.all(m) for m in masks]))
