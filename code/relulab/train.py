@@ -363,6 +363,12 @@ def _runner(
         update = _make_update(forward, loss, opt)
         n = X.shape[0]
         n_batches = 1 if batch_size is None else n // batch_size
+        if batch_size is not None:
+            # one permutation per epoch, drawn up front (sorting inside every step is costly)
+            n_epochs = -(-steps // n_batches)
+            perms = jax.vmap(lambda e: jax.random.permutation(jax.random.fold_in(key, e), n))(
+                jnp.arange(n_epochs)
+            )
 
         def body(carry, t):
             params, opt_state = carry
@@ -370,8 +376,7 @@ def _runner(
                 Xb, yb = X, y
             else:
                 epoch, b = t // n_batches, t % n_batches
-                perm = jax.random.permutation(jax.random.fold_in(key, epoch), n)
-                idx = jax.lax.dynamic_slice(perm, (b * batch_size,), (batch_size,))
+                idx = jax.lax.dynamic_slice(perms[epoch], (b * batch_size,), (batch_size,))
                 Xb, yb = X[idx], y[idx]
             params, opt_state, value, acc = update(params, opt_state, Xb, yb)
             return (params, opt_state), {"loss": value, "accuracy": acc}
@@ -567,12 +572,12 @@ def sweep(
     Run ``(i, j)`` initialises ``params = init(k_init)`` and trains it with
     :func:`fit` at ``learning_rates[j]`` with ``key=k_fit``, where
     ``k_init, k_fit = seed_keys(seeds[i])``. All runs are computed together:
-    ``jax.vmap`` over learning rates inside ``jax.vmap`` over seeds, in one
-    ``jax.jit``-compiled program.
+    one ``jax.vmap`` over the flattened list of runs, in one ``jax.jit``-compiled
+    program.
 
     ``activation`` may also be a list of names or callables: then every
     (activation, seed, learning rate) triple is trained, still in one program
-    (a third ``vmap``, the activation chosen per run with ``jax.lax.switch``,
+    (the activation chosen per run with ``jax.lax.switch``,
     which under ``vmap`` evaluates every listed activation and selects), and
     results get a leading activation axis. Run ``(a, i, j)`` equals the
     corresponding :func:`fit` with ``activation=activation[a]``.
@@ -581,7 +586,10 @@ def sweep(
         init: ``init(key) -> params``, e.g. ``lambda k: nets.mlp_init(k, [64, 32, 10])``.
         X, y: the training set, as in :func:`fit`.
         seeds: non-empty sequence of non-negative integers.
-        learning_rates: non-empty sequence of positive numbers.
+        learning_rates: non-empty sequence of positive numbers; with a list of
+            activations also a 2D array of shape ``(n_activations, n_lrs)``,
+            row ``a`` the grid for ``activation[a]`` (each activation its own
+            range; the history is then indexed by position in the row).
         activation: a name or callable (or ``None``) as in :func:`fit`, or a
             non-empty list of names/callables.
         apply, loss, steps, batch_size, eval_data, eval_every: as in :func:`fit`.
@@ -612,11 +620,22 @@ def sweep(
     seeds = [_check_seed(s, f"seeds[{i}]") for i, s in enumerate(seeds)]
     if (
         isinstance(learning_rates, (str, bytes))
-        or not isinstance(learning_rates, (Sequence, np.ndarray))
+        or not isinstance(learning_rates, (Sequence, np.ndarray, jax.Array))
         or len(learning_rates) == 0
     ):
         raise ValueError(f"learning_rates must be a non-empty sequence of positive numbers, got {learning_rates!r}")
-    lrs = [_check_lr(v, f"learning_rates[{i}]") for i, v in enumerate(np.asarray(learning_rates).tolist())]
+    try:
+        lr_array = np.asarray(learning_rates, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"learning_rates must hold numbers, got {learning_rates!r}") from None
+    if lr_array.ndim not in (1, 2) or lr_array.shape[-1] == 0:
+        raise ValueError(
+            f"learning_rates must be a sequence of positive numbers (or, with a list of activations, "
+            f"one row per activation), got shape {lr_array.shape}"
+        )
+    for idx, v in np.ndenumerate(lr_array):
+        _check_lr(float(v), "learning_rates[" + ", ".join(map(str, idx)) + "]")
+    lrs = lr_array[-1] if lr_array.ndim == 2 else lr_array
     loss = _check_loss(loss)
     apply = _check_apply(apply)
     multi = isinstance(activation, (list, tuple))
@@ -628,6 +647,12 @@ def sweep(
             resolve(a, name=f"activation[{i}]")
     elif activation is not None:
         resolve(activation)
+    if lr_array.ndim == 2 and (not multi or lr_array.shape[0] != len(activation)):
+        raise ValueError(
+            f"learning_rates of shape {lr_array.shape} (one row per activation) needs a list of "
+            f"{lr_array.shape[0]} activations, got activation={activation!r}"
+        )
+    lr_grid = jnp.asarray(lr_array, dtype=jnp.float32)
     steps = _check_positive_int(steps, "steps")
     opt = _opt_factory(optimizer, 0.0, allow_instance=False)
     forward = _forward(apply, activation[0] if multi else activation)
@@ -635,28 +660,27 @@ def sweep(
     X, y = _check_data(params0, X, y, forward, loss)
     batch_size = _check_batch(batch_size, X.shape[0])
     eval_every, X_eval, y_eval = _check_eval(eval_data, eval_every, steps, params0, forward, loss)
-    keys = jax.vmap(lambda s: jax.random.split(jax.random.key(s)))(jnp.asarray(seeds, dtype=jnp.uint32))
-    run = _jitted_sweep(init, multi, apply, activation, loss, opt, steps, batch_size, eval_every)
     n_act = len(activation) if multi else 1
-    return run(
-        keys[:, 0], keys[:, 1], jnp.asarray(lrs, dtype=jnp.float32), jnp.arange(n_act, dtype=jnp.int32),
-        X, y, X_eval, y_eval,
+    lead = (n_act, len(seeds), len(lrs)) if multi else (len(seeds), len(lrs))
+    # Every run of the product as one flat batch: a single vmap compiles faster than nested ones.
+    a_idx, s_idx, l_idx = (v.reshape(-1) for v in np.indices((n_act, len(seeds), len(lrs))))
+    keys = jax.vmap(lambda s: jax.random.split(jax.random.key(s)))(jnp.asarray(seeds, dtype=jnp.uint32))
+    run = _jitted_sweep(init, apply, activation, loss, opt, steps, batch_size, eval_every)
+    params, hist = run(
+        keys[s_idx, 0], keys[s_idx, 1], lr_grid[a_idx, l_idx] if lr_grid.ndim == 2 else lr_grid[l_idx],
+        jnp.asarray(a_idx, dtype=jnp.int32), X, y, X_eval, y_eval,
     )
+    return jax.tree.map(lambda v: v.reshape(lead + v.shape[1:]), (params, hist))
 
 
 @functools.lru_cache(maxsize=64)
-def _jitted_sweep(init: Callable, multi: bool, *spec: Any) -> Callable:
+def _jitted_sweep(init: Callable, *spec: Any) -> Callable:
     run = _runner(*spec)
 
     def one(k_init, k_fit, lr, act_idx, X, y, X_eval, y_eval):
         return run(init(k_init), X, y, k_fit, lr, act_idx, X_eval, y_eval)
 
-    over_lr = jax.vmap(one, in_axes=(None, None, 0, None, None, None, None, None))
-    over_seed = jax.vmap(over_lr, in_axes=(0, 0, None, None, None, None, None, None))
-    if multi:
-        over_act = jax.vmap(over_seed, in_axes=(None, None, None, 0, None, None, None, None))
-        return jax.jit(over_act)
-    return jax.jit(lambda k_init, k_fit, lrs, idx, *rest: over_seed(k_init, k_fit, lrs, idx[0], *rest))
+    return jax.jit(jax.vmap(one, in_axes=(0, 0, 0, 0, None, None, None, None)))
 
 
 def first_step_below(values: ArrayLike, threshold: float) -> np.ndarray:
