@@ -25,18 +25,22 @@ $(TEST_STAMP): requirements-test.txt $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-# The execution cache is keyed on each chapter's text; the library's hash (and the pins') is
-# checked here so that editing code/relulab re-executes every chapter (see _config.yml).
-LIB_HASH = $(shell cat requirements.txt $$(find code/relulab -name '*.py' | LC_ALL=C sort) | sha256sum | cut -d' ' -f1)
+# The execution cache is keyed on each chapter's text. Everything else a chapter's output depends
+# on goes into this hash: the library, the pins, the book's settings (_config.yml, execution
+# settings included) and the book seed RELULAB_SEED. When it differs from the hash stored with the
+# cache, the cache is emptied and the new hash is stored at once, so a build that fails later
+# never throws away results that are already current.
+RELULAB_SEED ?= 0
+export RELULAB_SEED
+LIB_HASH = $(shell (echo "RELULAB_SEED=$(RELULAB_SEED)"; cat requirements.txt _config.yml $$(find code/relulab _ext -type f \( -name '*.py' -o -name '*.js' \) 2>/dev/null | LC_ALL=C sort)) | sha256sum | cut -d' ' -f1)
 
 book: $(STAMP)
 	@mkdir -p _build
 	@rm -rf _build/html   # no stale pages from earlier builds; the execution cache lives outside it
 	@if [ "$$(cat _build/.relulab.sha256 2>/dev/null)" != "$(LIB_HASH)" ]; then \
-		echo "relulab or the pins changed since the last build: clearing the execution cache"; \
-		rm -rf _build/.jupyter_cache; fi
+		echo "relulab, the settings, the pins or RELULAB_SEED changed since the cache was filled: clearing it"; \
+		rm -rf _build/.jupyter_cache; echo "$(LIB_HASH)" > _build/.relulab.sha256; fi
 	$(JB) build . --builder html -W --keep-going
-	@echo "$(LIB_HASH)" > _build/.relulab.sha256
 
 test-lib: $(TEST_STAMP)
 	$(PY) -m pytest -n 2 --ignore=tests/browser

@@ -3,6 +3,10 @@
 A chapter fails if any cell raises, or if any cell writes to stderr (which is where Python
 warnings, JAX warnings and tracebacks go). Chapters are discovered from the toc, so a new
 chapter is tested as soon as it is listed.
+
+The book build executes every chapter at the book seed 0; this test executes each once more at
+another seed (``RELULAB_TEST_SEED``, default 3), so that a chapter whose code or prose depends
+on one run's outcome fails here, as it would on another machine's floating point.
 """
 
 from __future__ import annotations
@@ -43,6 +47,13 @@ def toc_chapters() -> list[Path]:
 
 
 CHAPTERS = toc_chapters()
+TEST_SEED = os.environ.get("RELULAB_TEST_SEED", "3")
+
+
+def test_the_chapters_run_at_a_seed_other_than_the_books():
+    assert TEST_SEED.strip() not in ("", "0"), (
+        "RELULAB_TEST_SEED must differ from the book build's seed 0, or the chapters are "
+        "executed twice at the same seed")
 
 
 def test_the_toc_lists_executable_chapters():
@@ -56,7 +67,8 @@ def test_the_toc_lists_executable_chapters():
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
 def test_chapter_executes_without_errors_or_stderr(path: Path):
     nb = jupytext.read(path)
-    env = dict(os.environ, JAX_PLATFORMS="cpu", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env = dict(os.environ, JAX_PLATFORMS="cpu", PYDEVD_DISABLE_FILE_VALIDATION="1",
+               RELULAB_SEED=TEST_SEED)
     client = NotebookClient(
         nb,
         timeout=300,

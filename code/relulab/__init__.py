@@ -20,10 +20,12 @@ _SUBMODULES = (
     "conv",
     "data",
     "dead",
+    "evidence",
     "interactive",
     "nets",
     "plots",
     "regions",
+    "seeding",
     "train",
 )
 

@@ -1,0 +1,50 @@
+"""Guards for the sentences a chapter states: a claim fails loudly when the evidence stops holding.
+
+A chapter that writes "tanh reached the target at least as fast as ReLU" computes the race and
+then calls :func:`require` with the condition that sentence needs. At another seed, on another
+processor or with another JAX version the race may come out the other way; the build then stops
+with a message naming the claim, instead of printing a sentence its own numbers contradict.
+
+    >>> require("demo-claim", 2 > 1, "two is more than one")
+    >>> require("demo-claim", 1 > 2, "one is more than two")
+    Traceback (most recent call last):
+    ...
+    relulab.evidence.ClaimNotSupported: claim 'demo-claim' is not supported by this run: one is more than two
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["ClaimNotSupported", "require"]
+
+
+class ClaimNotSupported(AssertionError):
+    """Raised by :func:`require` when a stated claim is contradicted by the computation."""
+
+
+def require(claim: str, condition: bool | np.bool_, what: str) -> None:
+    """Stop with :class:`ClaimNotSupported` unless ``condition`` holds.
+
+    Args:
+        claim: the id of the claim or sentence the condition guards (a verdict box's id, or a
+            short name for a sentence of the prose).
+        condition: the computed condition the sentence needs; a Python or NumPy bool, or a
+            0-d array holding one.
+        what: what the sentence asserts, in words, for the error message.
+
+    Raises:
+        TypeError: if ``claim`` or ``what`` is not a non-empty string, or ``condition`` is not
+            a boolean (a float or an array of several values is a mistake, not a condition).
+        ClaimNotSupported: if ``condition`` is false.
+    """
+    for name, value in (("claim", claim), ("what", what)):
+        if not isinstance(value, str) or not value:
+            raise TypeError(f"{name} must be a non-empty string, got {value!r}")
+    arr = np.asarray(condition)
+    if arr.shape != () or arr.dtype != np.bool_:
+        raise TypeError(
+            "condition must be a single boolean, got "
+            f"{type(condition).__name__} with shape {arr.shape} and dtype {arr.dtype}")
+    if not bool(arr):
+        raise ClaimNotSupported(f"claim {claim!r} is not supported by this run: {what}")
