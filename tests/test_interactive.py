@@ -256,6 +256,23 @@ def test_widget_moves_call_update_with_grid_values():
     assert type(calls[-1]["a"]) is float
 
 
+def test_widget_image_has_no_tooltip_and_a_text_description():
+    """JupyterLab 4's ImageView breaks on a tooltip (updateTooltip error box instead of the
+    figure); the alt text is a Label naming the current values instead."""
+    import ipywidgets as widgets
+
+    f = interactive_figure(line_setup(), {"a": [0.0, 1.0]}, labels={"a": "slope"}, alt="a line")
+    box = f.widget()
+    images = [c for c in box.children if isinstance(c, widgets.Image)]
+    assert len(images) == 1 and images[0].tooltip is None
+    assert all(getattr(c, "tooltip", None) is None for c in box.children)
+    labels = [c for c in box.children if isinstance(c, widgets.Label)]
+    assert [lab.value for lab in labels] == ["a line (slope = 0)"]
+    slider = next(c for c in box.children if isinstance(c, widgets.SelectionSlider))
+    slider.value = 1
+    assert labels[0].value == "a line (slope = 1)"
+
+
 def test_pyplot_figure_is_released():
     import matplotlib.pyplot as plt
 

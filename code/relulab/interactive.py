@@ -470,20 +470,32 @@ class InteractiveFigure:
             )
         width, _ = self.size_px
         self._apply(init)
+        # No ``tooltip=`` on the Image: JupyterLab 4's ImageView fails on it
+        # ("Cannot read properties of undefined (reading 'length') at updateTooltip")
+        # and shows an error box instead of the figure. The alt text is a visible
+        # caption below the image instead, naming the current values like the
+        # website player's alt text does.
         image = widgets.Image(
             value=self.render_png(),
             format="png",
-            tooltip=self.alt,
             layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto"),
         )
+        names = [self.labels[n] for n in self.names]
+
+        def describe(index: Sequence[int]) -> str:
+            texts = [_format_value(self.controls[n][i]) for n, i in zip(self.names, index)]
+            return _alt_with_values(self.alt, names, texts)
+
+        caption = widgets.Label(value=describe(init), layout=widgets.Layout(max_width=f"{width}px"))
 
         def on_change(_change: Any = None) -> None:
-            values = self.values_at([s.value for s in sliders])
-            image.value = self.live_update(**values)
+            index = [s.value for s in sliders]
+            image.value = self.live_update(**self.values_at(index))
+            caption.value = describe(index)
 
         for s in sliders:
             s.observe(on_change, names="value")
-        box = widgets.VBox([*sliders, image])
+        box = widgets.VBox([*sliders, image, caption])
         box._relulab_sliders = sliders  # for tests
         box._relulab_image = image
         self._widget = box
