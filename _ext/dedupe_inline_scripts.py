@@ -14,10 +14,10 @@ Enabled from ``_config.yml``::
 
     sphinx:
       local_extensions:
-        dedupe_inline_scripts: _static
+        dedupe_inline_scripts: _ext
 
-It lives in ``_static`` with the other site fixes; the page output is the only
-thing it changes. ``tests/browser`` checks that no page logs a console error.
+It lives in ``_ext`` with the book's other local extensions (not in ``_static``,
+which Sphinx copies to the site); the page output is the only thing it changes. ``tests/browser`` checks that no page logs a console error.
 """
 
 from __future__ import annotations
