@@ -1,6 +1,7 @@
 # Two commands on a fresh machine (only Python 3.11 and make needed):
 #   make book   builds the website into _build/html
 #   make test   runs every test: library, doctests, chapter execution, the book build, the browser suite
+#   make lab    starts JupyterLab on 127.0.0.1 with the chapters opening as notebooks (as on Binder)
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -8,10 +9,13 @@ PY := $(VENV)/bin/python
 JB := $(VENV)/bin/jupyter-book
 STAMP := $(VENV)/.requirements-installed
 TEST_STAMP := $(VENV)/.test-requirements-installed
+LAB_STAMP := $(VENV)/.lab-installed
+NPM_STAMP := tests/browser/node_modules/.relulab-npm-ci
+LAB_PORT ?= 8888
 export JAX_PLATFORMS := cpu
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test test-lib test-browser serve clean
+.PHONY: book test test-lib test-browser lab format-chapters serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +27,17 @@ $(STAMP): requirements.txt pyproject.toml | $(PY)
 
 $(TEST_STAMP): requirements-test.txt $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+# JupyterLab (pinned in requirements-lab.txt) and the "open .md as a notebook" setting, set up by
+# postBuild exactly as Binder runs it, but into .venv.
+$(LAB_STAMP): postBuild requirements-lab.txt jupyterlab-overrides.json $(STAMP)
+	PATH="$(abspath $(VENV))/bin:$$PATH" bash postBuild
+	touch $@
+
+# The pinned npm assets of the browser suite (MathJax, axe-core, thebe), installed once.
+$(NPM_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
 	touch $@
 
 # The execution cache is keyed on each chapter's text. Everything else a chapter's output depends
@@ -45,18 +60,28 @@ book: $(STAMP)
 test-lib: $(TEST_STAMP)
 	$(PY) -m pytest -n 2 --ignore=tests/browser
 
-test-browser: $(TEST_STAMP)
-	@if [ -x /usr/bin/chromium ]; then \
-		(cd tests/browser && npm ci --no-audit --no-fund) && $(PY) -m pytest tests/browser; \
+test-browser: $(TEST_STAMP) $(LAB_STAMP)
+	@if [ -x /usr/bin/chromium ] && command -v npm >/dev/null; then \
+		$(MAKE) --no-print-directory $(NPM_STAMP) && $(PY) -m pytest tests/browser; \
 	elif [ "$${CI:-}" = "true" ]; then \
-		echo "FAIL: CI=true but /usr/bin/chromium is missing, so the browser tests cannot run"; exit 1; \
+		echo "FAIL: CI=true but /usr/bin/chromium or npm is missing, so the browser tests cannot run"; exit 1; \
 	else \
-		echo "SKIPPED the browser tests: /usr/bin/chromium not found (apt-get install chromium to run them)"; \
+		echo "SKIPPED the browser tests: /usr/bin/chromium or npm not found (apt-get install chromium npm to run them)"; \
 	fi
 
 test: test-lib
 	$(MAKE) book
 	$(MAKE) test-browser
+
+# JupyterLab on 127.0.0.1 in .venv; chapters/*.md open as notebooks (Jupytext), as on Binder.
+lab: $(LAB_STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) --ServerApp.root_dir="$(CURDIR)" \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
+
+# Rewrites every chapter in _toc.yml in the exact form JupyterLab (jupytext) saves it, so opening
+# and saving a chapter leaves it byte-identical (checked by tests/test_roundtrip.py).
+format-chapters: $(STAMP)
+	$(PY) tests/format_chapters.py
 
 serve:
 	@echo "Serving _build/html on http://127.0.0.1:8000 (Ctrl-C to stop)"
