@@ -1,0 +1,477 @@
+"""The claims extension (``_ext/claims.py``) and the chapters' answer and claim boxes.
+
+Two kinds of test:
+
+* A tiny fixture book (two chapters, a ledger, a front page) is built with Sphinx + myst-nb in a temporary
+  directory, in a subprocess, with ``-W``: the boxes render with their classes and anchors, the ledger and
+  ``claims.json`` list every claim (glued numbers resolved), and each kind of mistake fails the build with a
+  message naming the file and the claim id. One chapter is a notebook with a stored glue output, so no kernel runs.
+* A static check over the real chapters listed in ``_toc.yml``: one answer box each, claim ids unique and prefixed
+  by the chapter's file name, verdicts valid, every ``:evidence:`` label defined somewhere in the book.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+bs4 = pytest.importorskip("bs4")
+
+ROOT = Path(__file__).resolve().parents[1]
+EXT = ROOT / "_ext"
+VERDICTS = {"holds": "Holds", "caveat": "Holds, with a caveat", "misleading": "Misleading"}
+
+# ---------------------------------------------------------------------------------------------------------------
+# The fixture book
+# ---------------------------------------------------------------------------------------------------------------
+
+CONF = f"""
+import sys
+sys.path.insert(0, {str(EXT)!r})
+project = "fixture"
+extensions = ["myst_nb", "claims"]
+myst_enable_extensions = ["colon_fence", "dollarmath"]
+nb_execution_mode = "off"
+root_doc = "index"
+exclude_patterns = ["_build"]
+html_theme = "basic"
+"""
+
+INDEX = """\
+# Fixture book
+
+```{answer-summaries}
+```
+
+```{toctree}
+chapters/alpha
+chapters/beta
+claims
+```
+"""
+
+LEDGER = """\
+# Every claim, checked
+
+```{claim-ledger}
+```
+"""
+
+ALPHA_MARKDOWN = [
+    """\
+(alpha)=
+# Is alpha first?
+
+:::{answer}
+:summary: Yes, alpha comes *first*.
+Alpha is first, by {glue:text}`pi:.2f` lengths.
+:::
+
+:::{claim} alpha-first
+:claim: Alpha is the first letter.
+:verdict: holds
+:evidence: alpha-evidence
+The gap is {glue:text}`pi:.2f`, and $a < b$.
+:::
+
+:::{claim} alpha-only
+:claim: Alpha is the only first letter.
+:verdict: caveat
+:evidence: beta-evidence
+Only in the Greek alphabet; see {ref}`beta-evidence`.
+:::
+""",
+    """\
+(alpha-evidence)=
+## The evidence for alpha
+
+The glued gap is {glue:text}`pi:.4f`.
+""",
+]
+
+# A stored glue output, exactly as ``myst_nb.glue("pi", 3.14159, display=False)`` records it.
+GLUE_OUTPUT = {
+    "output_type": "display_data",
+    "data": {"application/papermill.record/text/plain": "3.14159"},
+    "metadata": {"scrapbook": {"name": "pi", "mime_prefix": "application/papermill.record/"}},
+}
+
+BETA = """\
+(beta)=
+# Is beta second?
+
+:::{answer}
+:summary: No, it is a letter like any other.
+Beta is second only by convention.
+:::
+
+:::{claim} beta-second
+:claim: Beta is the second letter.
+:verdict: misleading
+:evidence: beta-evidence
+Order is a convention, not a property of $\\beta$.
+:::
+
+(beta-evidence)=
+## The evidence for beta
+
+Text.
+"""
+
+
+def alpha_notebook(markdown: list[str] = ALPHA_MARKDOWN) -> str:
+    cells = [
+        {"cell_type": "markdown", "id": "c0", "metadata": {}, "source": markdown[0]},
+        {"cell_type": "code", "id": "c1", "execution_count": 1, "metadata": {},
+         "source": 'glue("pi", 3.14159, display=False)', "outputs": [GLUE_OUTPUT]},
+        {"cell_type": "markdown", "id": "c2", "metadata": {}, "source": markdown[1]},
+    ]
+    notebook = {
+        "cells": cells,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                     "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(notebook)
+
+
+def write_book(src: Path, alpha: str | None = None, beta: str = BETA, extra: dict[str, str] | None = None) -> Path:
+    (src / "chapters").mkdir(parents=True, exist_ok=True)
+    (src / "conf.py").write_text(CONF)
+    (src / "index.md").write_text(INDEX)
+    (src / "claims.md").write_text(LEDGER)
+    (src / "chapters" / "alpha.ipynb").write_text(alpha if alpha is not None else alpha_notebook())
+    (src / "chapters" / "beta.md").write_text(beta)
+    for name, text in (extra or {}).items():
+        (src / name).write_text(text)
+    return src
+
+
+def sphinx_build(src: Path, *args: str) -> subprocess.CompletedProcess:
+    out = src / "_build" / "html"
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", *args, str(src), str(out)],
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+def soup(path: Path) -> "bs4.BeautifulSoup":
+    return bs4.BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def good_book(tmp_path_factory) -> Path:
+    src = write_book(tmp_path_factory.mktemp("book"))
+    result = sphinx_build(src)
+    assert result.returncode == 0, result.stderr
+    return src / "_build" / "html"
+
+
+def test_boxes_render_with_classes_anchors_and_collapsed_reason(good_book):
+    page = soup(good_book / "chapters" / "alpha.html")
+    answers = page.select("div.answer")
+    assert len(answers) == 1
+    assert "Short answer" in answers[0].get_text()
+    assert "3.14 lengths" in answers[0].get_text()  # glue resolved in the answer's body
+    assert "comes first" not in answers[0].get_text()  # the summary is for the front page only
+
+    boxes = {box["id"]: box for box in page.select("div.claim")}
+    assert set(boxes) == {"alpha-first", "alpha-only"}
+    for claim_id, verdict, claim in [("alpha-first", "holds", "Alpha is the first letter."),
+                                     ("alpha-only", "caveat", "Alpha is the only first letter.")]:
+        box = boxes[claim_id]
+        assert f"claim-{verdict}" in box["class"]
+        assert not any(c.startswith("claim-") and c != f"claim-{verdict}" for c in box["class"])
+        summary = box.select_one("details > summary")
+        assert summary is not None and not box.select_one("details").has_attr("open")  # reason collapsed
+        assert summary.select_one(".claim-verdict").get_text(strip=True) == VERDICTS[verdict]
+        assert summary.select_one(".claim-text").get_text(strip=True) == claim
+        assert box.select_one("details .claim-reason").get_text(strip=True)
+    assert "The gap is 3.14, and" in boxes["alpha-first"].select_one(".claim-reason").get_text()
+
+    # evidence links point at the labelled sections, in this chapter and in another one
+    first = boxes["alpha-first"].select_one(".claim-evidence a")
+    assert first["href"] == "#alpha-evidence" and "The evidence for alpha" in first.get_text()
+    assert page.find(id="alpha-evidence") is not None
+    other = boxes["alpha-only"].select_one(".claim-evidence a")
+    assert other["href"] == "beta.html#beta-evidence"
+    assert soup(good_book / "chapters" / "beta.html").find(id="beta-evidence") is not None
+
+    beta = soup(good_book / "chapters" / "beta.html").select("div.claim")
+    assert [b["id"] for b in beta] == ["beta-second"] and "claim-misleading" in beta[0]["class"]
+
+    # the extension's stylesheet is linked and copied
+    assert any("claims.css" in link["href"] for link in page.select("link[rel=stylesheet]"))
+    assert (good_book / "_static" / "claims.css").is_file()
+
+
+def _all_claim_ids(html: Path) -> set[str]:
+    return {box["id"] for page in html.rglob("chapters/*.html") for box in soup(page).select("div.claim")}
+
+
+def test_ledger_lists_every_claim_with_resolved_reason_and_links(good_book):
+    ids = _all_claim_ids(good_book)
+    assert ids == {"alpha-first", "alpha-only", "beta-second"}
+    page = soup(good_book / "claims.html")
+    rows = page.select("table.claim-ledger-table tbody tr")
+    linked = {}
+    for row in rows:
+        cells = row.find_all("td")
+        assert len(cells) == 4
+        href = cells[0].a["href"]
+        linked[href.split("#")[1]] = (href, cells)
+    assert set(linked) == ids
+    href, cells = linked["alpha-first"]
+    assert href == "chapters/alpha.html#alpha-first"
+    assert cells[1].get_text(strip=True) == "Holds"
+    assert "The gap is 3.14, and" in cells[2].get_text() and "glue" not in cells[2].get_text()
+    assert cells[2].select(".math")  # maths kept
+    assert cells[3].a["href"] == "chapters/alpha.html#alpha-evidence"
+    href, cells = linked["alpha-only"]
+    assert "The evidence for beta" in cells[2].get_text()  # the {ref} in the reason, resolved from the ledger
+    assert cells[2].a["href"] == "chapters/beta.html#beta-evidence"
+    assert linked["beta-second"][1][1].get_text(strip=True) == "Misleading"
+
+    # grouped by question, in table-of-contents order, each heading linking to its chapter
+    headings = [(h.get_text(strip=True).rstrip("¶"), h.a["href"]) for h in page.select("section.claim-ledger-question h2")]
+    assert headings == [("Is alpha first?", "chapters/alpha.html"), ("Is beta second?", "chapters/beta.html")]
+    assert "3 claims from 2 questions" in page.get_text()
+
+
+def test_claims_json_lists_every_claim(good_book):
+    records = json.loads((good_book / "claims.json").read_text())
+    assert [r["id"] for r in records] == ["alpha-first", "alpha-only", "beta-second"]
+    assert {r["id"] for r in records} == _all_claim_ids(good_book)
+    first = records[0]
+    assert first == {
+        "id": "alpha-first",
+        "chapter": "chapters/alpha",
+        "question": "Is alpha first?",
+        "claim": "Alpha is the first letter.",
+        "verdict": "holds",
+        "reason": first["reason"],
+        "url": "chapters/alpha.html#alpha-first",
+        "evidence_url": "chapters/alpha.html#alpha-evidence",
+    }
+    assert first["reason"].startswith("The gap is 3.14, and")
+    assert "The evidence for beta" in records[1]["reason"]
+    for r in records:
+        assert r["verdict"] in VERDICTS
+        for key in ("url", "evidence_url"):
+            path, anchor = r[key].split("#")
+            assert soup(good_book / path).find(id=anchor) is not None, r[key]
+
+
+def test_front_page_lists_questions_with_summaries_and_counts(good_book):
+    page = soup(good_book / "index.html")
+    items = page.select("ol.answer-summaries > li")
+    assert [li.a["href"] for li in items] == ["chapters/alpha.html", "chapters/beta.html"]
+    assert [li.a.get_text(strip=True) for li in items] == ["Is alpha first?", "Is beta second?"]
+    assert " ".join(items[0].select_one(".answer-summary-text").get_text().split()) == "Yes, alpha comes first."
+    assert items[0].select_one(".answer-summary-text em") is not None  # inline markup kept
+    assert "1 holds · 1 with a caveat" in items[0].get_text()
+    assert "1 misleading" in items[1].get_text()
+
+
+def test_incremental_rebuild_updates_the_ledger(good_book, tmp_path):
+    src = tmp_path / "book"
+    shutil.copytree(good_book.parents[1], src)
+    (src / "chapters" / "beta.md").write_text(BETA.replace(":verdict: misleading", ":verdict: holds"))
+    result = sphinx_build(src)
+    assert result.returncode == 0, result.stderr
+    html = src / "_build" / "html"
+    rows = {r.a["href"]: r for r in soup(html / "claims.html").select("table.claim-ledger-table tbody tr")}
+    assert rows["chapters/beta.html#beta-second"].find_all("td")[1].get_text(strip=True) == "Holds"
+    assert json.loads((html / "claims.json").read_text())[-1]["verdict"] == "holds"
+    items = soup(html / "index.html").select("ol.answer-summaries > li")
+    assert "1 holds" in items[1].get_text() and "misleading" not in items[1].get_text()
+
+
+def test_parallel_build_collects_every_claim(tmp_path):
+    extra = {f"page{i}.md": f"# Page {i}\n" for i in range(8)}
+    index = INDEX.replace("claims\n```", "claims\n" + "\n".join(f"page{i}" for i in range(8)) + "\n```")
+    src = write_book(tmp_path, extra={**extra, "index.md": index})
+    result = sphinx_build(src, "-j", "2")
+    assert result.returncode == 0, result.stderr
+    records = json.loads((src / "_build" / "html" / "claims.json").read_text())
+    assert [r["id"] for r in records] == ["alpha-first", "alpha-only", "beta-second"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Each mistake is a warning naming the file and the claim id, so it fails the -W build
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def chapter_like_beta(stem: str) -> str:
+    return re.sub(r"\bbeta(?=[-)])", stem, BETA)  # ids and labels, not the $\\beta$ of the reason
+
+
+# mistake -> (chapter file stem, its text, what its warning must say). All go into one book (one build, not nine):
+# each chapter has exactly one mistake, and the warning is matched to its chapter's file.
+BROKEN = {
+    "duplicate id": ("dup", chapter_like_beta("dup").replace("{claim} dup-second", "{claim} alpha-first"),
+                     ["'alpha-first'", "duplicate claim id", "also used in chapters/alpha.ipynb"]),
+    "bad verdict": ("verdict", chapter_like_beta("verdict").replace(":verdict: misleading", ":verdict: mostly"),
+                    ["'verdict-second'", "unknown verdict 'mostly'"]),
+    "broken evidence": ("evidence", chapter_like_beta("evidence").replace(":evidence: evidence-evidence",
+                                                                          ":evidence: evidence-nowhere"),
+                        ["'evidence-second'", "'evidence-nowhere' does not exist"]),
+    "no answer box": ("noanswer", re.sub(r":::\{answer\}.*?:::\n", "", chapter_like_beta("noanswer"), flags=re.S),
+                      ["0 answer boxes"]),
+    "two answer boxes": ("twoanswers", chapter_like_beta("twoanswers").replace(
+                         ":::{claim}", ":::{answer}\n:summary: Again.\nAgain.\n:::\n\n:::{claim}"),
+                         ["2 answer boxes"]),
+    "missing option": ("option", chapter_like_beta("option").replace(":claim: Beta is the second letter.\n", ""),
+                       ["'option-second'", "missing option :claim:"]),
+    "missing summary": ("summary", chapter_like_beta("summary").replace(
+                        ":summary: No, it is a letter like any other.\n", ""),
+                        ["answer box without a :summary:"]),
+    "no reason": ("reason", chapter_like_beta("reason").replace("Order is a convention, not a property of $\\beta$.\n", ""),
+                  ["'reason-second'", "no reason given"]),
+    "id without the chapter's prefix": ("prefix", chapter_like_beta("prefix").replace("{claim} prefix-second",
+                                                                                      "{claim} second"),
+                                        ["'second'", "does not start with the chapter's file name (prefix-)"]),
+}
+
+
+def test_every_mistake_is_really_made():
+    for mistake, (stem, text, _) in BROKEN.items():
+        assert text != chapter_like_beta(stem), mistake
+
+
+@pytest.fixture(scope="module")
+def broken_build(tmp_path_factory) -> subprocess.CompletedProcess:
+    src = tmp_path_factory.mktemp("broken")
+    stems = [stem for stem, _, _ in BROKEN.values()]
+    index = INDEX.replace("claims\n```", "claims\n" + "\n".join(f"chapters/{s}" for s in stems) + "\n```")
+    extra = {f"chapters/{stem}.md": text for stem, text, _ in BROKEN.values()}
+    write_book(src, extra={**extra, "index.md": index})
+    return sphinx_build(src)
+
+
+def test_a_mistake_fails_the_build(broken_build):
+    assert broken_build.returncode != 0
+
+
+@pytest.mark.parametrize("mistake", list(BROKEN))
+def test_build_warns_on(mistake, broken_build):
+    stem, _, expected = BROKEN[mistake]
+    warnings = [line for line in broken_build.stderr.splitlines() if "WARNING" in line]
+    matching = [w for w in warnings if f"chapters/{stem}.md" in w and all(part in w for part in expected)]
+    assert matching, f"no warning on chapters/{stem}.md with {expected} in:\n{broken_build.stderr}"
+
+
+def test_the_good_chapters_of_the_broken_book_raise_no_warning(broken_build):
+    assert not [w for w in broken_build.stderr.splitlines() if "alpha.ipynb:" in w or "beta.md" in w]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The real chapters (static: no build)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _toc_files(node) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["file"]] if "file" in node else []
+        return own + [f for v in node.values() if isinstance(v, (list, dict)) for f in _toc_files(v)]
+    if isinstance(node, list):
+        return [f for item in node for f in _toc_files(item)]
+    return []
+
+
+def toc_chapter_paths() -> list[Path]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [ROOT / f"{name}.md" for name in _toc_files(toc) if name.startswith("chapters/")]
+
+
+FENCE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>answer|claim)\}[ \t]*(?P<arg>[^\n]*)$", re.M)
+OPTION = re.compile(r"^:(?P<key>[\w-]+):[ \t]*(?P<value>.*)$")
+LABELS = [
+    re.compile(r"^\((?P<label>[^)\s]+)\)=\s*$", re.M),  # (label)=
+    re.compile(r"^\s*:(?:label|name):\s*(?P<label>\S+)\s*$", re.M),  # directive options
+    re.compile(r"^\s*name:\s*(?P<label>[\w-]+)\s*$", re.M),  # mystnb figure metadata
+]
+
+
+def directives_in(text: str) -> list[dict]:
+    """Every answer/claim directive: name, argument, options and body (up to its closing fence)."""
+    found = []
+    for match in FENCE.finditer(text):
+        fence = match["fence"]
+        rest = text[match.end() + 1:]
+        close = re.search(rf"^{re.escape(fence[0])}{{{len(fence)}}}\s*$", rest, re.M)
+        body = rest[: close.start()] if close else rest
+        options, lines = {}, body.splitlines()
+        while lines and (opt := OPTION.match(lines[0])):
+            options[opt["key"]] = opt["value"].strip()
+            lines.pop(0)
+        found.append({"name": match["name"], "arg": match["arg"].strip(), "options": options,
+                      "body": "\n".join(lines).strip(), "line": text[: match.start()].count("\n") + 1})
+    return found
+
+
+CHAPTER_PATHS = toc_chapter_paths()
+
+
+def test_the_toc_lists_the_chapters():
+    assert len(CHAPTER_PATHS) >= 7 and all(p.is_file() for p in CHAPTER_PATHS)
+
+
+def test_the_static_parser_reads_the_fixture():
+    found = directives_in(BETA)
+    assert [(d["name"], d["arg"]) for d in found] == [("answer", ""), ("claim", "beta-second")]
+    assert found[1]["options"] == {"claim": "Beta is the second letter.", "verdict": "misleading",
+                                   "evidence": "beta-evidence"}
+    assert found[1]["body"].startswith("Order is a convention")
+
+
+@pytest.mark.parametrize("path", CHAPTER_PATHS, ids=lambda p: p.stem)
+def test_chapter_has_exactly_one_answer_box(path):
+    answers = [d for d in directives_in(path.read_text()) if d["name"] == "answer"]
+    assert len(answers) == 1, f"{path.name}: {len(answers)} answer boxes (:::{{answer}}), expected exactly one"
+    assert answers[0]["options"].get("summary"), f"{path.name}: the answer box has no :summary:"
+    assert answers[0]["body"], f"{path.name}: the answer box is empty"
+
+
+@pytest.mark.parametrize("path", CHAPTER_PATHS, ids=lambda p: p.stem)
+def test_chapter_claims_are_well_formed(path):
+    text = path.read_text()
+    claims = [d for d in directives_in(text) if d["name"] == "claim"]
+    assert claims, f"{path.name}: no claim box (:::{{claim}} <id>)"
+    labels = {m["label"] for p in CHAPTER_PATHS for rx in LABELS for m in rx.finditer(p.read_text())}
+    problems = []
+    for c in claims:
+        where = f"{path.name}:{c['line']} claim {c['arg']!r}"
+        if not re.fullmatch(rf"{re.escape(path.stem)}(-[a-z0-9]+)+", c["arg"]):
+            problems.append(f"{where}: id must be lowercase-hyphenated and start with '{path.stem}-'")
+        if c["options"].get("verdict") not in VERDICTS:
+            problems.append(f"{where}: verdict {c['options'].get('verdict')!r} is not one of {sorted(VERDICTS)}")
+        for key in ("claim", "evidence"):
+            if not c["options"].get(key):
+                problems.append(f"{where}: missing :{key}:")
+        if c["options"].get("evidence") and c["options"]["evidence"] not in labels:
+            problems.append(f"{where}: :evidence: label {c['options']['evidence']!r} is not defined in any chapter")
+        if not c["body"]:
+            problems.append(f"{where}: no reason")
+    assert not problems, "\n".join(problems)
+
+
+def test_claim_ids_are_unique_in_the_book():
+    seen: dict[str, str] = {}
+    duplicates = []
+    for path in CHAPTER_PATHS:
+        for c in directives_in(path.read_text()):
+            if c["name"] != "claim":
+                continue
+            if c["arg"] in seen:
+                duplicates.append(f"{c['arg']!r} in {path.name} and {seen[c['arg']]}")
+            seen.setdefault(c["arg"], path.name)
+    assert not duplicates, "duplicate claim ids: " + "; ".join(duplicates)
