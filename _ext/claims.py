@@ -477,6 +477,10 @@ def _verdict_badge(verdict: str) -> nodes.inline:
     return nodes.inline(word, word, classes=["claim-verdict", f"claim-verdict-{verdict}"])
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def count_phrase(verdicts: list[str]) -> str:
     """E.g. "3 hold · 1 with a caveat · 1 misleading" (zero counts left out)."""
     if not verdicts:
@@ -489,12 +493,12 @@ def count_phrase(verdicts: list[str]) -> str:
     return " · ".join(parts)
 
 
-def _evidence_ref(app: Sphinx, docname: str, label: str) -> nodes.Node:
+def _evidence_ref(app: Sphinx, docname: str, label: str, prefix: str = "Evidence: ") -> nodes.Node:
     found = _lookup_label(app.env, label) if label else None
     if found is None:
         return nodes.inline("evidence not found", "evidence not found", classes=["claim-evidence-missing"])
     todoc, labelid, sectname = found
-    text = f"Evidence: {sectname}" if sectname else "Evidence"
+    text = f"{prefix}{sectname}" if sectname else "Evidence"
     return _link(app, docname, todoc, labelid, nodes.Text(text))
 
 
@@ -507,7 +511,8 @@ def _ledger(app: Sphinx, docname: str) -> list[nodes.Node]:
     out: list[nodes.Node] = []
     intro = nodes.paragraph(classes=["claim-ledger-total"])
     n_questions = sum(1 for d in chapters if claims.get(d))
-    intro += nodes.Text(f"{len(all_verdicts)} claims from {n_questions} questions: {count_phrase(all_verdicts)}.")
+    intro += nodes.Text(f"{_plural(len(all_verdicts), 'claim')} from {_plural(n_questions, 'question')}: "
+                        f"{count_phrase(all_verdicts)}.")
     out.append(intro)
     for chapter in chapters:
         items = claims.get(chapter, [])
@@ -520,9 +525,9 @@ def _ledger(app: Sphinx, docname: str) -> list[nodes.Node]:
         counts = nodes.paragraph(classes=["claim-ledger-counts"])
         counts += nodes.Text(count_phrase([c["verdict"] for c in items]) + ".")
         section += counts
-        table = nodes.table(classes=["claim-ledger-table"])
+        table = nodes.table(classes=["claim-ledger-table", "colwidths-given"])
         group = nodes.tgroup(cols=4)
-        for width in (30, 12, 42, 16):
+        for width in (28, 14, 40, 18):
             group += nodes.colspec(colwidth=width)
         head = nodes.thead()
         row = nodes.row()
@@ -538,7 +543,7 @@ def _ledger(app: Sphinx, docname: str) -> list[nodes.Node]:
             row += nodes.entry("", nodes.paragraph("", "", _verdict_badge(claim["verdict"])))
             reason = _resolved_copy(app, claim["reason_nodes"], docname)
             row += nodes.entry("", *reason.children)
-            row += nodes.entry("", nodes.paragraph("", "", _evidence_ref(app, docname, claim["evidence"])))
+            row += nodes.entry("", nodes.paragraph("", "", _evidence_ref(app, docname, claim["evidence"], prefix="")))
             body += row
         group += body
         table += group
@@ -561,7 +566,7 @@ def _summaries(app: Sphinx, docname: str) -> list[nodes.Node]:
             item += nodes.paragraph("", "", *summary.children, classes=["answer-summary-text"])
         verdicts = [c["verdict"] for c in _claims(env).get(chapter, [])]
         counts = nodes.paragraph(classes=["answer-summary-counts"])
-        counts += nodes.Text(f"Claims checked: {count_phrase(verdicts)}.")
+        counts += nodes.Text(f"Claims checked: {count_phrase(verdicts)}." if verdicts else "No claim checked yet.")
         item += counts
         items += item
     return [items]

@@ -6,14 +6,19 @@ hand. Each page is loaded once; the tests below assert on its report.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from relulab_browser import (
     MAX_PAGE_BYTES,
+    REPO,
     SERIOUS,
     SITE,
     alt_problem,
+    build_report,
     discover_pages,
+    open_page,
     redirect_target,
     site_problem,
     skip_or_fail,
@@ -98,3 +103,103 @@ def test_site_has_pages():
     pages = discover_pages(SITE)
     assert "index.html" in pages or "intro.html" in pages
     assert any(p.startswith("chapters/") for p in pages), pages
+
+
+# ------------------------------------------- answer first (issue 13: _ext/claims.py)
+FIRST_SCREEN = 900  # px: the first screen of a 1280 x 900 window
+
+BOXES_JS = """() => {
+  const top = (el) => el.getBoundingClientRect().top + window.scrollY;
+  const bottom = (el) => el.getBoundingClientRect().bottom + window.scrollY;
+  return {
+    answers: [...document.querySelectorAll('div.answer')].map(el => ({
+      top: top(el), head: bottom(el.querySelector('.admonition-title') || el)})),
+    claims: [...document.querySelectorAll('div.claim')].map(el => ({
+      id: el.id, top: top(el), head: bottom(el.querySelector('.claim-verdict') || el),
+      open: !!el.querySelector('details[open]'), verdict: (el.querySelector('.claim-verdict') || {}).textContent})),
+  };
+}"""
+
+
+def first_screen_problems(boxes: dict, height: int = FIRST_SCREEN) -> list[str]:
+    """Why a page does not answer on its first screen: one answer box, at least one claim box, each box's top
+    and its heading (the answer's title, the claim's verdict word) within ``height`` px, every reason collapsed."""
+    problems = []
+    if len(boxes["answers"]) != 1:
+        problems.append(f"{len(boxes['answers'])} answer boxes (expected 1)")
+    if not boxes["claims"]:
+        problems.append("no claim box")
+    for a in boxes["answers"]:
+        if a["top"] >= height or a["head"] > height:
+            problems.append(f"answer box: top at {a['top']:.0f} px, title ends at {a['head']:.0f} px (> {height})")
+    for c in boxes["claims"]:
+        if c["top"] >= height or c["head"] > height:
+            problems.append(f"claim {c['id']!r}: top at {c['top']:.0f} px, verdict ends at {c['head']:.0f} px "
+                            f"(> {height})")
+        if c["open"]:
+            problems.append(f"claim {c['id']!r}: its reason is open when the page loads")
+        if not (c["verdict"] or "").strip():
+            problems.append(f"claim {c['id']!r}: no verdict word")
+    return problems
+
+
+def page_boxes(browser, base: str, root, rel: str) -> dict:
+    context, page, _ = open_page(browser, base, root, rel, width=1280, height=FIRST_SCREEN)
+    try:
+        return page.evaluate(BOXES_JS)
+    finally:
+        context.close()
+
+
+def chapter_pages() -> list[str]:
+    return [p for p in discover_pages(SITE) if p.startswith("chapters/")] or ["<no built site>"]
+
+
+@pytest.mark.parametrize("chapter", chapter_pages())
+def test_chapter_answers_on_its_first_screen(browser, site_url, chapter):
+    """The answer box and every verdict box start within the first 900 px at 1280 x 900, reasons collapsed."""
+    problems = first_screen_problems(page_boxes(browser, site_url, SITE, chapter))
+    assert not problems, f"{chapter}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("rel", ["claims.html", "<front page>"])
+def test_ledger_and_front_page_render_cleanly(site_report, rel):
+    """The generated pages exist, and load with no console error and no serious or critical axe violation."""
+    pages = discover_pages(SITE)
+    if rel == "<front page>":
+        rel = "intro.html" if "intro.html" in pages else "index.html"
+    assert rel in pages, f"{rel} was not built"
+    r = site_report(rel)
+    assert not r.console_errors, "\n".join(r.console_errors)
+    bad = [v for v in r.axe if v["impact"] in SERIOUS]
+    assert not bad, "\n".join(f"{v['impact']}: {v['id']} ({v['help']}) x{v['nodes']}, e.g. {v['example']}" for v in bad)
+
+
+def test_ledger_and_front_page_list_every_chapter():
+    if site_problem():
+        skip_or_fail(site_problem())
+    chapters = [p for p in discover_pages(SITE) if p.startswith("chapters/")]
+    front = (SITE / "intro.html").read_text(encoding="utf-8")
+    ledger = (SITE / "claims.html").read_text(encoding="utf-8")
+    assert 'class="answer-summaries' in front
+    for chapter in chapters:
+        assert f'href="{chapter}"' in front, f"the front page does not link {chapter}"
+        assert f'href="{chapter}"' in ledger, f"the ledger has no section for {chapter}"
+    assert (SITE / "claims.json").is_file()
+
+
+def test_first_screen_check_catches_a_late_or_open_box(browser, fixtures_dir, serve):
+    """The check above, on a fixture page (with the extension's CSS) where one box is below 900 px and one is open."""
+    shutil.copy(REPO / "_ext" / "claims_static" / "claims.css", fixtures_dir / "claims.css")
+    base = serve(fixtures_dir)
+    boxes = page_boxes(browser, base, fixtures_dir, "first_screen.html")
+    assert [c["id"] for c in boxes["claims"]] == ["fixture-early", "fixture-open", "fixture-late"]
+    problems = first_screen_problems(boxes)
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("claim 'fixture-open': its reason is open")
+    assert problems[1].startswith("claim 'fixture-late': top at")
+    assert first_screen_problems({"answers": [], "claims": []}) == ["0 answer boxes (expected 1)", "no claim box"]
+    # the boxes' own colours pass axe (colour contrast is a serious violation)
+    r = build_report(browser, base, fixtures_dir, "first_screen.html")
+    bad = [v for v in r.axe if v["impact"] in SERIOUS]
+    assert not bad, bad
