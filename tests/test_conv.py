@@ -210,7 +210,7 @@ def test_sobel_signs_on_edges():
 
 
 def test_get_filter_unknown_name():
-    with pytest.raises(ValueError, match=r"unknown filter name 'sobel'; valid names are: box_blur"):
+    with pytest.raises(ValueError, match=r"name must be one of box_blur, gaussian_blur, laplacian, sobel_x, sobel_y, got 'sobel'"):
         conv.get_filter("sobel")
 
 
@@ -270,7 +270,7 @@ def test_active_fraction():
         (lambda: conv.conv2d_batch(np.ones((1, 5, 5, 1)), np.ones((3, 3, 1))), ValueError,
          r"kernel must have rank 4 .* got shape \(3, 3, 1\)"),
         (lambda: conv.conv2d_batch(np.ones((1, 5, 5, 2)), np.ones((3, 3, 1, 4))), ValueError,
-         r"images have 2 channels .* kernel expects C_in=1"),
+         r"kernel must have C_in = 2 to match images of shape \(1, 5, 5, 2\), got shape \(3, 3, 1, 4\)"),
         (lambda: conv.conv2d_batch(np.ones((0, 5, 5, 1)), np.ones((3, 3, 1, 1))), ValueError,
          r"every size >= 1"),
         (lambda: conv.conv2d(np.ones((5, 5)), np.ones((3, 3, 1, 1))), ValueError,
@@ -280,21 +280,21 @@ def test_active_fraction():
         (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3, 1, 1))), ValueError,
          r"kernel must have rank 2 with layout \(kh, kw\)"),
         (lambda: conv.filter2d(np.ones((2, 5)), np.ones((3, 3))), ValueError,
-         r"kernel height 3 exceeds the padded image height 2"),
+         r"kernel must have height <= the padded image height 2 \(2 \+ padding 0\+0; .*got height 3"),
         (lambda: conv.filter2d(np.ones((5, 5), bool), np.ones((3, 3))), TypeError,
-         r"image must hold real numbers .* got dtype bool"),
+         r"image must be an array of real numbers, got dtype bool"),
         (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3), complex)), TypeError,
-         r"kernel must hold real numbers .* got dtype complex128"),
+         r"kernel must be an array of real numbers, got dtype complex128"),
         (lambda: conv.filter2d(np.ones((5, 5)), [[1.0, 2.0], [3.0]]), TypeError,
          r"kernel must be an array of real numbers"),
         (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding="FULL"), ValueError,
          r"padding must be 'VALID', 'SAME'.* got 'FULL'"),
         (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding=-1), ValueError,
-         r"padding must be >= 0, got -1"),
+         r"padding must be 'VALID', 'SAME', a non-negative int or .*, got -1"),
         (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding=(1, 2)), TypeError,
          r"padding must be .* got \(1, 2\)"),
         (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), stride=0), ValueError,
-         r"stride must be >= 1, got 0"),
+         r"stride must be a positive int or a pair of them, got 0"),
         (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), stride=1.5), TypeError,
          r"stride must be a positive int"),
         (lambda: conv.as_hwio(np.ones((3, 3))), ValueError, r"kernels must have rank 3"),
@@ -302,10 +302,10 @@ def test_active_fraction():
          r"kernels must all have the same shape"),
         (lambda: conv.as_hwio([]), ValueError, r"at least one kernel"),
         (lambda: conv.max_pool(np.ones((5,))), ValueError, r"x must have shape \(H, W\)"),
-        (lambda: conv.max_pool(np.ones((1, 5))), ValueError, r"pooling window \(2, 2\) is larger"),
-        (lambda: conv.max_pool(np.ones((4, 4)), 0), ValueError, r"size must be >= 1"),
+        (lambda: conv.max_pool(np.ones((1, 5))), ValueError, r"size must fit in the spatial size \(1, 5\), got window \(2, 2\)"),
+        (lambda: conv.max_pool(np.ones((4, 4)), 0), ValueError, r"size must be a positive int or a pair of them, got 0"),
         (lambda: conv.active_fraction([]), ValueError, r"at least one entry"),
-        (lambda: conv.active_fraction([1.0], threshold="0"), TypeError, r"threshold must be a real"),
+        (lambda: conv.active_fraction([1.0], threshold="0"), TypeError, r"threshold must be a real number, got str '0'"),
     ],
 )
 def test_errors(call, exc, match):
@@ -363,7 +363,7 @@ def test_plot_feature_map_default_axes():
         ({"fmap": np.ones(3)}, ValueError, r"fmap must be a 2D array \(H, W\), got shape \(3,\)"),
         ({"fmap": np.ones((2, 2)), "vmax": 0.0}, ValueError, r"vmax must be a positive finite number"),
         ({"fmap": np.ones((2, 2)), "vmax": np.nan}, ValueError, r"vmax must be a positive finite number"),
-        ({"fmap": np.ones((2, 2), bool)}, TypeError, r"fmap must hold real numbers"),
+        ({"fmap": np.ones((2, 2), bool)}, TypeError, r"fmap must be an array of real numbers, got dtype bool"),
     ],
 )
 def test_plot_feature_map_errors(kwargs, exc, match):

@@ -62,9 +62,9 @@ def test_digits_normalised_with_training_statistics(raw):
 @pytest.mark.parametrize(
     "kwargs, exc, match",
     [
-        (dict(test_fraction=0.0), ValueError, "test_fraction must be strictly between 0 and 1, got 0.0"),
+        (dict(test_fraction=0.0), ValueError, "test_fraction must be a number strictly between 0 and 1, got 0.0"),
         (dict(test_fraction=1.5), ValueError, "test_fraction"),
-        (dict(test_fraction="a"), TypeError, "test_fraction"),
+        (dict(test_fraction="a"), TypeError, "test_fraction must be a number strictly between 0 and 1, got str 'a'"),
         (dict(flat=1), TypeError, "flat must be True or False"),
         (dict(normalise="yes"), TypeError, "normalise must be True or False"),
     ],
@@ -157,11 +157,12 @@ def test_curve_random_inputs_sorted_in_interval_and_noise():
         (data.two_moons, dict(key=KEY, n=0), ValueError, r"n must be a positive integer \(>= 1\), got 0"),
         (data.two_moons, dict(key=KEY, n=2.5), TypeError, "n must be a positive integer"),
         (data.two_moons, dict(key=KEY, n=10, noise=-0.1), ValueError, "noise must be a non-negative number, got -0.1"),
-        (data.xor, dict(key=KEY, n=10, margin=1.0), ValueError, r"margin must be in \[0, 1\), got 1.0"),
+        (data.xor, dict(key=KEY, n=10, margin=1.0), ValueError, r"margin must be a number in \[0, 1\), got 1.0"),
         (data.xor, dict(key=KEY, n=-3), ValueError, "n must be a positive integer"),
-        (data.curve, dict(key=KEY, n=10, kind="cos"), ValueError, "unknown kind 'cos'; valid names are: sin, square"),
-        (data.curve, dict(key=KEY, n=10, interval=(1.0, 0.0)), ValueError, "interval must satisfy low < high"),
-        (data.curve, dict(key=KEY, n=10, interval=3), ValueError, "interval must be a pair"),
+        (data.curve, dict(key=KEY, n=10, kind="cos"), ValueError, "kind must be one of sin, square, abs, step, cubic, got 'cos'"),
+        (data.curve, dict(key=KEY, n=10, interval=(1.0, 0.0)), ValueError, r"interval must satisfy low < high, got \(1.0, 0.0\)"),
+        (data.curve, dict(key=KEY, n=10, interval=3), TypeError, r"interval must be a pair \(low, high\) of numbers, got 3"),
+        (data.curve, dict(key=KEY, n=10, interval=(0.0, "1")), TypeError, r"interval\[1\] must be a finite real number, got str '1'"),
         (data.curve, dict(key=KEY, n=10, grid="yes"), TypeError, "grid must be True or False"),
     ],
 )

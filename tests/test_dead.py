@@ -216,25 +216,25 @@ def test_integer_inputs_are_accepted():
 def test_linear_model_has_no_hidden_layers():
     params = [(jnp.ones((2, 1)), jnp.zeros(1))]
     assert dead_units(params, jnp.ones((3, 2))) == []
-    with pytest.raises(ValueError, match="no hidden layer"):
+    with pytest.raises(ValueError, match="params must have a hidden layer, .*got a single linear layer"):
         dead_fraction(params, jnp.ones((3, 2)))
 
 
 @pytest.mark.parametrize(
     "params, X, exc, match",
     [
-        ("not params", jnp.ones((1, 2)), TypeError, r"params must be a list of \(W, b\) pairs, got str"),
-        ([], jnp.ones((1, 2)), ValueError, "at least one"),
+        ("not params", jnp.ones((1, 2)), TypeError, r"params must be a non-empty list of \(W, b\) pairs .*got str"),
+        ([], jnp.ones((1, 2)), ValueError, r"params must be a non-empty list of \(W, b\) pairs .*got an empty list"),
         ([(jnp.ones((2, 1)),)], jnp.ones((1, 2)), TypeError, r"params\[0\] must be a \(W, b\) pair"),
-        ([(jnp.ones(2), jnp.ones(1))], jnp.ones((1, 2)), ValueError, r"params\[0\]\[0\] \(W\) must have shape \(n_in, n_out\), got shape \(2,\)"),
-        ([(jnp.ones((2, 3)), jnp.ones(2)), (jnp.ones((3, 1)), jnp.ones(1))], jnp.ones((1, 2)), ValueError, r"params\[0\]\[1\] \(b\) must have shape \(3,\)"),
-        ([(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((4, 1)), jnp.ones(1))], jnp.ones((1, 2)), ValueError, r"previous layer has 3 outputs"),
-        ([(jnp.ones((2, 0)), jnp.ones(0)), (jnp.ones((0, 1)), jnp.ones(1))], jnp.ones((1, 2)), ValueError, "n_out >= 1"),
+        ([(jnp.ones(2), jnp.ones(1))], jnp.ones((1, 2)), ValueError, r"params\[0\] W must have shape \(n_in, n_out\), got shape \(2,\)"),
+        ([(jnp.ones((2, 3)), jnp.ones(2)), (jnp.ones((3, 1)), jnp.ones(1))], jnp.ones((1, 2)), ValueError, r"params\[0\] b must have shape \(3,\) to match W of shape \(2, 3\), got shape \(2,\)"),
+        ([(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((4, 1)), jnp.ones(1))], jnp.ones((1, 2)), ValueError, r"params\[1\] W must have n_in = previous n_out, i\.e\. shape \(3, n_out\) since the previous layer has 3 outputs, got shape \(4, 1\)"),
+        ([(jnp.ones((2, 0)), jnp.ones(0)), (jnp.ones((0, 1)), jnp.ones(1))], jnp.ones((1, 2)), ValueError, r"params\[0\] W must have n_in >= 1 and n_out >= 1, got shape \(2, 0\)"),
         ([(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))], jnp.ones(2), ValueError, r"X must have shape \(batch, 2\), got shape \(2,\) \(use X\[None, :\]"),
         ([(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))], jnp.ones((4, 3)), ValueError, r"X must have shape \(batch, 2\) to match the first layer, got shape \(4, 3\)"),
         ([(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))], jnp.ones((0, 2)), ValueError, "at least one input"),
         ([(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))], np.ones((2, 2), dtype=bool), TypeError, "X must be an array of real numbers, got dtype bool"),
-        ([(np.array([["a", "b"]]), jnp.ones(2)), (jnp.ones((2, 1)), jnp.ones(1))], jnp.ones((1, 1)), TypeError, r"params\[0\]\[0\] \(W\) must be an array of real numbers"),
+        ([(np.array([["a", "b"]]), jnp.ones(2)), (jnp.ones((2, 1)), jnp.ones(1))], jnp.ones((1, 1)), TypeError, r"params\[0\] W must be an array of real numbers, got dtype <U1"),
     ],
 )
 def test_bad_input(params, X, exc, match):
@@ -244,9 +244,9 @@ def test_bad_input(params, X, exc, match):
 
 def test_bad_activation_and_flag():
     params, X = two_layer_known()
-    with pytest.raises(ValueError, match="unknown activation 'rleu'; valid names are"):
+    with pytest.raises(ValueError, match="activation must be one of .* or a callable, got 'rleu'"):
         dead_units(params, X, activation="rleu")
-    with pytest.raises(TypeError, match="activation must be a name"):
+    with pytest.raises(TypeError, match=r"activation must be one of .* or a callable, got int 3"):
         dead_fraction(params, X, activation=3)
     with pytest.raises(TypeError, match="per_layer must be True or False"):
         dead_fraction(params, X, per_layer=1)

@@ -344,7 +344,7 @@ GOOD = one_layer(np.eye(2), [0.0, 0.0])
 @pytest.mark.parametrize(
     "params, error, match",
     [
-        ([], TypeError, "non-empty list"),
+        ([], ValueError, r"params must be a non-empty list of \(W, b\) pairs .*got an empty list"),
         ("abc", TypeError, "non-empty list"),
         ([np.eye(2)], TypeError, r"params\[0\] must be a \(W, b\) pair"),
         ([layer(np.ones((3, 2)), [0, 0])], ValueError, r"n_in = 2.*got shape \(3, 2\)"),
@@ -368,8 +368,9 @@ def test_bad_params(params, error, match):
         ((0, 1, 0), ValueError, "four real numbers"),
         ((1, 0, 0, 1), ValueError, "xmin < xmax"),
         ((0, 1, 1, 1), ValueError, "ymin < ymax"),
-        ((0, np.inf, 0, 1), ValueError, "finite"),
-        (("a", "b", "c", "d"), ValueError, "four real numbers"),
+        ((0, np.inf, 0, 1), ValueError, r"box\[1\] must be a finite real number, got inf"),
+        (("a", "b", "c", "d"), TypeError, r"box\[0\] must be a finite real number, got str 'a'"),
+        ("abcd", TypeError, "box must be four real numbers"),
     ],
 )
 def test_bad_box(box, error, match):
@@ -378,22 +379,22 @@ def test_bad_box(box, error, match):
 
 
 def test_bad_tol():
-    with pytest.raises(ValueError, match=r"tol must be in \[0, 1e-3\)"):
+    with pytest.raises(ValueError, match=r"tol must be a number in \[0, 0.001\), got 0.1"):
         count_regions_2d(GOOD, BOX, tol=0.1)
-    with pytest.raises(TypeError, match="tol must be a float"):
+    with pytest.raises(TypeError, match=r"tol must be a number in \[0, 0.001\), got str 'small'"):
         region_polygons(GOOD, BOX, tol="small")
 
 
 @pytest.mark.parametrize("fn, name", [(sawtooth_params, "k"), (yarotsky_square_params, "m")])
 def test_bad_levels(fn, name):
-    with pytest.raises(ValueError, match=f"{name} must be >= 0, got -1"):
+    with pytest.raises(ValueError, match=rf"{name} must be a non-negative integer \(>= 0\), got -1"):
         fn(-1)
-    with pytest.raises(TypeError, match=f"{name} must be an int"):
+    with pytest.raises(TypeError, match=rf"{name} must be a non-negative integer \(>= 0\), got float 2.0"):
         fn(2.0)
 
 
 def test_bad_arrangement_bound():
-    with pytest.raises(ValueError, match="n_units must be >= 0"):
+    with pytest.raises(ValueError, match=r"n_units must be a non-negative integer \(>= 0\), got -1"):
         arrangement_bound(-1)
-    with pytest.raises(TypeError, match="n_inputs must be an int"):
+    with pytest.raises(TypeError, match=r"n_inputs must be a positive integer \(>= 1\), got float 2.5"):
         arrangement_bound(3, 2.5)

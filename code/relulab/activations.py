@@ -22,8 +22,9 @@ from typing import Union
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from jax.typing import ArrayLike
+
+from . import _validate
 
 __all__ = [
     "ACTIVATIONS",
@@ -44,31 +45,8 @@ Activation = Callable[[jax.Array], jax.Array]
 
 
 def _as_float_array(x: ArrayLike, name: str = "x") -> jax.Array:
-    """Convert ``x`` to a floating JAX array, or raise ``TypeError`` naming it.
-
-    Booleans, strings, ``None`` and other non-numeric inputs are rejected;
-    integers are promoted to the default float type.
-    """
-    if isinstance(x, jax.Array) or isinstance(x, jax.core.Tracer):
-        dtype = x.dtype
-    else:
-        try:
-            dtype = np.asarray(x).dtype
-        except Exception as exc:  # ragged lists and the like
-            raise TypeError(
-                f"{name} must be a number or an array of numbers, got {type(x).__name__}"
-            ) from exc
-    if dtype == np.bool_ or not (
-        np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.integer)
-    ):
-        raise TypeError(
-            f"{name} must be a number or an array of numbers, got dtype {dtype} "
-            f"(from {type(x).__name__})"
-        )
-    x = jnp.asarray(x)
-    if not jnp.issubdtype(x.dtype, jnp.floating):
-        x = x.astype(jnp.result_type(float))
-    return x
+    """``x`` as a floating JAX array (integers promoted); ``TypeError`` naming it otherwise."""
+    return _validate.float_array(x, name)
 
 
 def relu(x: ArrayLike) -> jax.Array:
@@ -104,12 +82,8 @@ def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> jax.Array:
     [-0.2..., 3.0]
     """
     x = _as_float_array(x)
-    if isinstance(negative_slope, bool) or not isinstance(
-        negative_slope, (int, float, np.floating, np.integer, jax.Array)
-    ):
-        raise TypeError(
-            f"negative_slope must be a real number, got {type(negative_slope).__name__}"
-        )
+    if not isinstance(negative_slope, (jax.Array, jax.core.Tracer)):  # a traced slope is fine
+        negative_slope = _validate.number(negative_slope, "negative_slope", expected="a real number")
     return jnp.where(x >= 0, x, negative_slope * x)
 
 
@@ -219,20 +193,8 @@ def resolve(act: Union[str, Callable], name: str = "activation") -> Callable:
     >>> resolve("tanh") is tanh
     True
     """
-    if isinstance(act, str):
-        try:
-            return ACTIVATIONS[act]
-        except KeyError:
-            valid = ", ".join(sorted(ACTIVATIONS))
-            raise ValueError(
-                f"unknown {name} {act!r}; valid names are: {valid}"
-            ) from None
-    if callable(act):
-        return act
-    raise TypeError(
-        f"{name} must be a name ({', '.join(sorted(ACTIVATIONS))}) or a callable, "
-        f"got {type(act).__name__}"
-    )
+    act = _validate.choice(act, name, sorted(ACTIVATIONS), callable_ok=True)
+    return ACTIVATIONS[act] if isinstance(act, str) else act
 
 
 def derivative(act: Union[str, Callable]) -> Callable[[ArrayLike], jax.Array]:

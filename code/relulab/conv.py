@@ -38,8 +38,11 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 from jax.typing import ArrayLike
+
 from matplotlib.axes import Axes
 from matplotlib.image import AxesImage
+
+from . import _validate
 
 __all__ = [
     "FILTERS",
@@ -107,35 +110,18 @@ def get_filter(name: str) -> np.ndarray:
     >>> get_filter("laplacian").sum()
     np.float32(0.0)
     """
-    if not isinstance(name, str) or name not in FILTERS:
-        raise ValueError(f"unknown filter name {name!r}; valid names are: {', '.join(sorted(FILTERS))}")
-    return FILTERS[name].copy()
+    return FILTERS[_validate.choice(name, "name", sorted(FILTERS))].copy()
 
 
 # ---------------------------------------------------------------------------- validation
 
-
-def _dtype_of(x: Any, name: str) -> np.dtype:
-    if isinstance(x, (jax.Array, jax.core.Tracer)):
-        return np.dtype(x.dtype)
-    try:
-        return np.asarray(x).dtype
-    except Exception as exc:  # ragged nested lists and the like
-        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}") from exc
-
-
-def _check_real(x: Any, name: str) -> np.dtype:
-    dtype = _dtype_of(x, name)
-    if dtype == np.bool_ or not (np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.integer)):
-        raise TypeError(
-            f"{name} must hold real numbers (integer or floating dtype), got dtype {dtype}"
-        )
-    return dtype
+_PADDING = "be 'VALID', 'SAME', a non-negative int or ((top, bottom), (left, right))"
+_PAIR = "be a positive int or a pair of them"
 
 
 def _as_pair(x: ArrayLike, y: ArrayLike, xname: str, yname: str) -> tuple[jax.Array, jax.Array]:
     """Two real arrays as JAX arrays of one floating dtype (strict-promotion safe)."""
-    dx, dy = _check_real(x, xname), _check_real(y, yname)
+    dx, dy = _validate.real_dtype(x, xname), _validate.real_dtype(y, yname)
     if dx == dy and np.issubdtype(dx, np.floating):
         dtype = jax.dtypes.canonicalize_dtype(dx)
     else:
@@ -143,63 +129,48 @@ def _as_pair(x: ArrayLike, y: ArrayLike, xname: str, yname: str) -> tuple[jax.Ar
     return jnp.asarray(x, dtype=dtype), jnp.asarray(y, dtype=dtype)
 
 
-def _as_float(x: ArrayLike, name: str) -> jax.Array:
-    dtype = _check_real(x, name)
-    if not np.issubdtype(dtype, np.floating):
-        dtype = jnp.result_type(float)
-    return jnp.asarray(x, dtype=jax.dtypes.canonicalize_dtype(dtype))
-
-
 def _check_rank(shape: tuple[int, ...], rank: int, name: str, layout: str) -> None:
     if len(shape) != rank:
-        raise ValueError(f"{name} must have rank {rank} with layout {layout}, got shape {tuple(shape)}")
+        _validate.fail(ValueError, name, f"have rank {rank} with layout {layout}", f"shape {tuple(shape)}")
     if any(s < 1 for s in shape):
-        raise ValueError(f"{name} must have every size >= 1 ({layout}), got shape {tuple(shape)}")
+        _validate.fail(ValueError, name, f"have every size >= 1 ({layout})", f"shape {tuple(shape)}")
 
 
 def _is_int(v: Any) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
-def _norm_stride(stride: Union[int, tuple[int, int]]) -> tuple[int, int]:
-    if _is_int(stride):
-        pair = (int(stride), int(stride))
-    elif isinstance(stride, (tuple, list)) and len(stride) == 2 and all(_is_int(s) for s in stride):
-        pair = (int(stride[0]), int(stride[1]))
+def _norm_pair(value: Union[int, tuple[int, int]], name: str) -> tuple[int, int]:
+    """A positive int ``p`` or a pair ``(p_h, p_w)`` (a stride or a pooling window) as a pair."""
+    if _is_int(value):
+        pair = (int(value), int(value))
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(_is_int(v) for v in value):
+        pair = (int(value[0]), int(value[1]))
     else:
-        raise TypeError(f"stride must be a positive int or a pair of them, got {stride!r}")
+        _validate.fail(TypeError, name, _PAIR, repr(value))
     if min(pair) < 1:
-        raise ValueError(f"stride must be >= 1, got {stride!r}")
+        _validate.fail(ValueError, name, _PAIR, repr(value))
     return pair
 
 
 def _norm_padding(padding: Padding) -> Union[str, tuple[tuple[int, int], tuple[int, int]]]:
+    given = padding
     if isinstance(padding, str):
-        p = padding.upper()
-        if p not in ("VALID", "SAME"):
-            raise ValueError(
-                f"padding must be 'VALID', 'SAME', a non-negative int or ((top, bottom), (left, right)), "
-                f"got {padding!r}"
-            )
-        return p
+        if padding.upper() not in ("VALID", "SAME"):
+            _validate.fail(ValueError, "padding", _PADDING, repr(given))
+        return padding.upper()
     if _is_int(padding):
-        if padding < 0:
-            raise ValueError(f"padding must be >= 0, got {padding!r}")
-        p = int(padding)
-        return ((p, p), (p, p))
+        padding = ((padding, padding), (padding, padding))
     ok = (
         isinstance(padding, (tuple, list))
         and len(padding) == 2
         and all(isinstance(q, (tuple, list)) and len(q) == 2 and all(_is_int(v) for v in q) for q in padding)
     )
     if not ok:
-        raise TypeError(
-            f"padding must be 'VALID', 'SAME', a non-negative int or ((top, bottom), (left, right)), "
-            f"got {padding!r}"
-        )
+        _validate.fail(TypeError, "padding", _PADDING, repr(given))
     pads = tuple((int(a), int(b)) for a, b in padding)
     if min(min(q) for q in pads) < 0:
-        raise ValueError(f"padding amounts must be >= 0, got {padding!r}")
+        _validate.fail(ValueError, "padding", _PADDING, repr(given))
     return pads  # type: ignore[return-value]
 
 
@@ -212,10 +183,10 @@ def _check_fits(hw: tuple[int, int], khw: tuple[int, int], padding: Any, what: s
         pads = padding
     for axis, n, k, (lo, hi) in zip(("height", "width"), hw, khw, pads):
         if n + lo + hi < k:
-            raise ValueError(
-                f"kernel {axis} {k} exceeds the padded {what} {axis} {n + lo + hi} "
-                f"({n} + padding {lo}+{hi}); use padding='SAME' or a smaller kernel"
-            )
+            _validate.fail(
+                ValueError, "kernel",
+                f"have {axis} <= the padded {what} {axis} {n + lo + hi} ({n} + padding {lo}+{hi}; "
+                "or use padding='SAME')", f"{axis} {k}")
 
 
 # ---------------------------------------------------------------------------- convolution
@@ -276,14 +247,19 @@ def conv2d_batch(
     _check_rank(x.shape, 4, "images", "(N, H, W, C_in)")
     _check_rank(w.shape, 4, "kernel", "(kh, kw, C_in, C_out)")
     if x.shape[3] != w.shape[2]:
-        raise ValueError(
-            f"images have {x.shape[3]} channels (shape {tuple(x.shape)}) but kernel expects "
-            f"C_in={w.shape[2]} (shape {tuple(w.shape)})"
-        )
+        _validate.fail(ValueError, "kernel", f"have C_in = {x.shape[3]} to match images of shape {tuple(x.shape)}",
+                       f"shape {tuple(w.shape)}")
     pad = _norm_padding(padding)
-    strides = _norm_stride(stride)
+    strides = _norm_pair(stride, "stride")
     _check_fits(x.shape[1:3], w.shape[:2], pad, "image")
     return _conv_nhwc(x, w, pad, strides, bool(flip_kernel))
+
+
+def _single(x: ArrayLike, name: str, rank: int, layout: str) -> ArrayLike:
+    """Check a single image (or kernel) of the given rank before it is given batch/channel axes."""
+    _validate.real_dtype(x, name)
+    _check_rank(np.shape(x), rank, name, layout)
+    return x
 
 
 def conv2d(
@@ -312,8 +288,7 @@ def conv2d(
     >>> conv2d(jnp.ones((4, 4, 1)), jnp.ones((3, 3, 1, 2)), padding="SAME")[..., 0].tolist()[0]
     [4.0, 6.0, 6.0, 4.0]
     """
-    _check_real(image, "image")
-    _check_rank(np.shape(image), 3, "image", "(H, W, C_in)")
+    image = _single(image, "image", 3, "(H, W, C_in)")
     out = conv2d_batch(
         jnp.asarray(image)[None], kernel, padding=padding, stride=stride, flip_kernel=flip_kernel
     )
@@ -348,11 +323,8 @@ def filter2d(
     >>> filter2d(np.arange(16.0).reshape(4, 4), np.ones((2, 2))).tolist()
     [[10.0, 14.0, 18.0], [26.0, 30.0, 34.0], [42.0, 46.0, 50.0]]
     """
-    _check_real(image, "image")
-    _check_real(kernel, "kernel")
-    ishape, kshape = np.shape(image), np.shape(kernel)
-    _check_rank(ishape, 2, "image", "(H, W)")
-    _check_rank(kshape, 2, "kernel", "(kh, kw)")
+    image = _single(image, "image", 2, "(H, W)")
+    kernel = _single(kernel, "kernel", 2, "(kh, kw)")
     out = conv2d_batch(
         jnp.asarray(image)[None, :, :, None],
         jnp.asarray(kernel)[:, :, None, None],
@@ -378,14 +350,12 @@ def as_hwio(kernels: Union[ArrayLike, Sequence[ArrayLike]]) -> jax.Array:
     """
     if isinstance(kernels, (list, tuple)):
         if len(kernels) == 0:
-            raise ValueError("kernels must hold at least one kernel, got an empty sequence")
+            _validate.fail(ValueError, "kernels", "hold at least one kernel", "an empty sequence")
         shapes = {np.shape(k) for k in kernels}
         if len(shapes) != 1:
-            raise ValueError(f"kernels must all have the same shape (kh, kw), got shapes {sorted(shapes)}")
-        for k in kernels:
-            _check_real(k, "kernels")
-        kernels = jnp.stack([_as_float(k, "kernels") for k in kernels])
-    k = _as_float(kernels, "kernels")
+            _validate.fail(ValueError, "kernels", "all have the same shape (kh, kw)", f"shapes {sorted(shapes)}")
+        kernels = jnp.stack([_validate.float_array(k, "kernels") for k in kernels])
+    k = _validate.float_array(kernels, "kernels")
     _check_rank(k.shape, 3, "kernels", "(K, kh, kw)")
     return jnp.transpose(k, (1, 2, 0))[:, :, None, :]
 
@@ -393,11 +363,37 @@ def as_hwio(kernels: Union[ArrayLike, Sequence[ArrayLike]]) -> jax.Array:
 # ---------------------------------------------------------------------------- pooling, sparsity
 
 
-@partial(jax.jit, static_argnames=("size", "stride"))
-def _max_pool_nhwc(x: jax.Array, size: tuple[int, int], stride: tuple[int, int]) -> jax.Array:
-    return lax.reduce_window(
-        x, -jnp.inf, lax.max, (1, *size, 1), (1, *stride, 1), "VALID"
-    )
+@partial(jax.jit, static_argnames=("kind", "size", "stride"))
+def _pool_nhwc(x: jax.Array, kind: str, size: tuple[int, int], stride: tuple[int, int]) -> jax.Array:
+    if size == stride:
+        # non-overlapping windows as a reshape (rows/columns that do not fill a window are
+        # dropped); its gradient is cheaper on CPU than that of lax.reduce_window
+        n, h, w, c = x.shape
+        (ph, pw), (oh, ow) = size, (h // size[0], w // size[1])
+        blocks = x[:, : oh * ph, : ow * pw, :].reshape(n, oh, ph, ow, pw, c)
+        return blocks.max(axis=(2, 4)) if kind == "max" else blocks.mean(axis=(2, 4))
+    window, strides = (1, *size, 1), (1, *stride, 1)
+    if kind == "max":
+        return lax.reduce_window(x, -jnp.inf, lax.max, window, strides, "VALID")
+    total = lax.reduce_window(x, 0.0, lax.add, window, strides, "VALID")
+    return total / (size[0] * size[1])
+
+
+def _pool(x: ArrayLike, kind: str, size: Any, stride: Any) -> jax.Array:
+    a = _validate.float_array(x, "x")
+    if a.ndim not in (2, 3, 4) or any(s < 1 for s in a.shape):
+        _validate.fail(ValueError, "x", "have shape (H, W), (H, W, C) or (N, H, W, C) with sizes >= 1",
+                       f"shape {tuple(a.shape)}")
+    win = _norm_pair(size, "size")
+    step = win if stride is None else _norm_pair(stride, "stride")
+    hw = a.shape[:2] if a.ndim in (2, 3) else a.shape[1:3]
+    if hw[0] < win[0] or hw[1] < win[1]:
+        _validate.fail(ValueError, "size", f"fit in the spatial size {tuple(hw)}", f"window {win}")
+    if a.ndim == 2:
+        return _pool_nhwc(a[None, :, :, None], kind, win, step)[0, :, :, 0]
+    if a.ndim == 3:
+        return _pool_nhwc(a[None], kind, win, step)[0]
+    return _pool_nhwc(a, kind, win, step)
 
 
 def max_pool(
@@ -424,22 +420,7 @@ def max_pool(
     >>> max_pool(np.array([[1.0, -2.0], [-3.0, 0.5]])).tolist()
     [[1.0]]
     """
-    a = _as_float(x, "x")
-    if a.ndim not in (2, 3, 4) or any(s < 1 for s in a.shape):
-        raise ValueError(f"x must have shape (H, W), (H, W, C) or (N, H, W, C) with sizes >= 1, got shape {tuple(a.shape)}")
-    try:
-        win = _norm_stride(size)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(str(exc).replace("stride", "size")) from None
-    step = win if stride is None else _norm_stride(stride)
-    hw = a.shape[:2] if a.ndim in (2, 3) else a.shape[1:3]
-    if hw[0] < win[0] or hw[1] < win[1]:
-        raise ValueError(f"pooling window {win} is larger than the spatial size {tuple(hw)}")
-    if a.ndim == 2:
-        return _max_pool_nhwc(a[None, :, :, None], win, step)[0, :, :, 0]
-    if a.ndim == 3:
-        return _max_pool_nhwc(a[None], win, step)[0]
-    return _max_pool_nhwc(a, win, step)
+    return _pool(x, "max", size, stride)
 
 
 def active_fraction(x: ArrayLike, threshold: float = 0.0) -> float:
@@ -459,11 +440,10 @@ def active_fraction(x: ArrayLike, threshold: float = 0.0) -> float:
     >>> active_fraction([-1.0, 0.0, 2.0, 3.0])
     0.5
     """
-    a = _as_float(x, "x")
+    a = _validate.float_array(x, "x")
     if a.size == 0:
-        raise ValueError("x must have at least one entry, got an empty array")
-    if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, (int, float, np.integer, np.floating)):
-        raise TypeError(f"threshold must be a real number, got {threshold!r}")
+        _validate.fail(ValueError, "x", "have at least one entry", "an empty array")
+    threshold = _validate.number(threshold, "threshold", finite=False, expected="a real number")
     return int(jnp.count_nonzero(a > jnp.asarray(threshold, dtype=a.dtype))) / a.size
 
 
@@ -505,23 +485,22 @@ def plot_feature_map(
     >>> im.get_clim()
     (-2.0, 2.0)
     """
-    _check_real(fmap, "fmap")
+    _validate.real_dtype(fmap, "fmap")
     m = np.asarray(fmap, dtype=float)
     if m.ndim != 2 or min(m.shape) < 1:
-        raise ValueError(f"fmap must be a 2D array (H, W), got shape {m.shape}")
+        _validate.fail(ValueError, "fmap", "be a 2D array (H, W)", f"shape {m.shape}")
     if vmax is None:
         finite = m[np.isfinite(m)]
         vmax = float(np.max(np.abs(finite))) if finite.size else 0.0
         if vmax == 0.0:
             vmax = 1.0
-    elif isinstance(vmax, (bool, np.bool_)) or not np.isscalar(vmax) or not np.isfinite(vmax) or vmax <= 0:
-        raise ValueError(f"vmax must be a positive finite number, got {vmax!r}")
+    else:
+        vmax = _validate.number(vmax, "vmax", low=0.0, low_open=True, expected="a positive finite number")
     if ax is None:
         import matplotlib.pyplot as plt
 
         ax = plt.gca()
-    opts = {"cmap": cmap, "interpolation": "nearest", **kwargs}
-    image = ax.imshow(m, vmin=-float(vmax), vmax=float(vmax), **opts)
+    image = ax.imshow(m, vmin=-float(vmax), vmax=float(vmax), **{"cmap": cmap, "interpolation": "nearest", **kwargs})
     ax.set_xticks([])
     ax.set_yticks([])
     if colorbar:

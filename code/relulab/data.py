@@ -24,7 +24,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .nets import _check_key, _check_positive_int
+from . import _validate
 
 __all__ = ["CURVES", "Split", "curve", "digits", "two_moons", "xor"]
 
@@ -38,20 +38,8 @@ class Split(NamedTuple):
     y_test: jax.Array
 
 
-def _check_fraction(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
-        raise TypeError(f"{name} must be a number strictly between 0 and 1, got {type(value).__name__}")
-    if not 0.0 < float(value) < 1.0:
-        raise ValueError(f"{name} must be strictly between 0 and 1, got {value}")
-    return float(value)
-
-
 def _check_nonneg(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
-        raise TypeError(f"{name} must be a non-negative number, got {type(value).__name__}")
-    if not float(value) >= 0.0:
-        raise ValueError(f"{name} must be a non-negative number, got {value}")
-    return float(value)
+    return _validate.number(value, name, low=0.0, expected="a non-negative number")
 
 
 @functools.lru_cache(maxsize=4)
@@ -108,11 +96,10 @@ def digits(*, flat: bool = False, normalise: bool = True, test_fraction: float =
     >>> digits(flat=True).X_train.shape
     (1347, 64)
     """
-    if not isinstance(flat, bool):
-        raise TypeError(f"flat must be True or False, got {type(flat).__name__}")
-    if not isinstance(normalise, bool):
-        raise TypeError(f"normalise must be True or False, got {type(normalise).__name__}")
-    test_fraction = _check_fraction(test_fraction, "test_fraction")
+    flat = _validate.boolean(flat, "flat")
+    normalise = _validate.boolean(normalise, "normalise")
+    test_fraction = _validate.number(test_fraction, "test_fraction", low=0.0, high=1.0, low_open=True,
+                                     high_open=True, expected="a number strictly between 0 and 1")
     Xtr, ytr, Xte, yte = _digits_numpy(test_fraction)
     if normalise:
         mu, s = Xtr.mean(), Xtr.std()
@@ -148,8 +135,8 @@ def two_moons(key: jax.Array, n: int, *, noise: float = 0.1) -> tuple[jax.Array,
     >>> sorted(y.tolist())
     [0, 0, 0, 1, 1, 1]
     """
-    key = _check_key(key)
-    n = _check_positive_int(n, "n")
+    key = _validate.key(key)
+    n = _validate.integer(n, "n", minimum=1)
     noise = _check_nonneg(noise, "noise")
     return _two_moons(key, n, noise)
 
@@ -191,12 +178,10 @@ def xor(key: jax.Array, n: int, *, noise: float = 0.0, margin: float = 0.1) -> t
     >>> bool(jnp.all((X[:, 0] * X[:, 1] > 0) == (y == 1)))
     True
     """
-    key = _check_key(key)
-    n = _check_positive_int(n, "n")
+    key = _validate.key(key)
+    n = _validate.integer(n, "n", minimum=1)
     noise = _check_nonneg(noise, "noise")
-    margin = _check_nonneg(margin, "margin")
-    if margin >= 1.0:
-        raise ValueError(f"margin must be in [0, 1), got {margin}")
+    margin = _validate.number(margin, "margin", low=0.0, high=1.0, high_open=True)
     return _xor(key, n, noise, margin)
 
 
@@ -265,19 +250,16 @@ def curve(
     >>> y[:, 0].tolist()
     [0.0, 0.0625, 0.25, 0.5625, 1.0]
     """
-    key = _check_key(key)
-    n = _check_positive_int(n, "n")
-    if not isinstance(kind, str) or kind not in CURVES:
-        raise ValueError(f"unknown kind {kind!r}; valid names are: {', '.join(CURVES)}")
+    key = _validate.key(key)
+    n = _validate.integer(n, "n", minimum=1)
+    kind = _validate.choice(kind, "kind", tuple(CURVES))
     noise = _check_nonneg(noise, "noise")
-    try:
-        lo, hi = (float(v) for v in interval)
-    except (TypeError, ValueError):
-        raise ValueError(f"interval must be a pair (low, high) of numbers, got {interval!r}") from None
+    if not isinstance(interval, (tuple, list)) or len(interval) != 2:
+        _validate.fail(TypeError, "interval", "be a pair (low, high) of numbers", repr(interval))
+    lo, hi = (_validate.number(v, f"interval[{i}]") for i, v in enumerate(interval))
     if not lo < hi:
-        raise ValueError(f"interval must satisfy low < high, got {interval!r}")
-    if not isinstance(grid, bool):
-        raise TypeError(f"grid must be True or False, got {type(grid).__name__}")
+        _validate.fail(ValueError, "interval", "satisfy low < high", repr(interval))
+    grid = _validate.boolean(grid, "grid")
     return _curve(key, n, kind, noise, lo, hi, grid)
 
 

@@ -61,6 +61,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
+from . import _validate
 from .activations import resolve
 
 __all__ = [
@@ -73,89 +74,22 @@ __all__ = [
 Params = Sequence[tuple[ArrayLike, ArrayLike]]
 
 
-def _dtype_of(a: object, name: str) -> np.dtype:
-    if isinstance(a, (jax.Array, jax.core.Tracer)):
-        return a.dtype
-    try:
-        return np.asarray(a).dtype
-    except Exception as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__}") from exc
-
-
-def _float_array(a: object, name: str, like: Union[np.dtype, None] = None) -> jax.Array:
-    """``a`` as a floating JAX array, or ``TypeError`` naming ``name``."""
-    dtype = _dtype_of(a, name)
-    if dtype == np.bool_ or not (
-        np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.integer)
-    ):
-        raise TypeError(f"{name} must be an array of real numbers, got dtype {dtype}")
-    arr = jnp.asarray(a)
-    if not jnp.issubdtype(arr.dtype, jnp.floating):
-        arr = arr.astype(like if like is not None else jnp.result_type(float))
-    return arr
-
-
-def _check_params(params: Params) -> list[tuple[jax.Array, jax.Array]]:
-    """Validate the list of ``(W, b)`` pairs and return them as float arrays."""
-    if not isinstance(params, (list, tuple)):
-        raise TypeError(
-            f"params must be a list of (W, b) pairs, got {type(params).__name__}"
-        )
-    if len(params) == 0:
-        raise ValueError("params must contain at least one (W, b) pair, got an empty list")
-    checked = []
-    n_prev = None
-    for i, layer in enumerate(params):
-        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
-            raise TypeError(
-                f"params[{i}] must be a (W, b) pair, got {type(layer).__name__}"
-                + (f" of length {len(layer)}" if isinstance(layer, (list, tuple)) else "")
-            )
-        W = _float_array(layer[0], f"params[{i}][0] (W)")
-        b = _float_array(layer[1], f"params[{i}][1] (b)", like=W.dtype)
-        if W.ndim != 2:
-            raise ValueError(
-                f"params[{i}][0] (W) must have shape (n_in, n_out), got shape {W.shape}"
-            )
-        if W.shape[0] < 1 or W.shape[1] < 1:
-            raise ValueError(
-                f"params[{i}][0] (W) must have n_in >= 1 and n_out >= 1, got shape {W.shape}"
-            )
-        if b.shape != (W.shape[1],):
-            raise ValueError(
-                f"params[{i}][1] (b) must have shape ({W.shape[1]},) to match W of shape "
-                f"{W.shape}, got shape {b.shape}"
-            )
-        if n_prev is not None and W.shape[0] != n_prev:
-            raise ValueError(
-                f"params[{i}][0] (W) has shape {W.shape} but the previous layer has "
-                f"{n_prev} outputs; expected shape ({n_prev}, n_out)"
-            )
-        n_prev = W.shape[1]
-        checked.append((W, b))
-    return checked
-
-
 def _check_X(X: ArrayLike, n_in: int, dtype: np.dtype) -> jax.Array:
-    X = _float_array(X, "X", like=dtype)
+    X = _validate.float_array(X, "X", dtype=dtype)
     if X.ndim != 2:
         hint = " (use X[None, :] for a single input)" if X.ndim == 1 else ""
-        raise ValueError(f"X must have shape (batch, {n_in}), got shape {X.shape}{hint}")
+        _validate.fail(ValueError, "X", f"have shape (batch, {n_in})", f"shape {X.shape}{hint}")
     if X.shape[1] != n_in:
-        raise ValueError(
-            f"X must have shape (batch, {n_in}) to match the first layer, got shape {X.shape}"
-        )
+        _validate.fail(ValueError, "X", f"have shape (batch, {n_in}) to match the first layer", f"shape {X.shape}")
     if X.shape[0] < 1:
-        raise ValueError(f"X must contain at least one input (batch >= 1), got shape {X.shape}")
-    if X.dtype != dtype:
-        raise TypeError(f"X has dtype {X.dtype} but the weights have dtype {dtype}")
-    return X
+        _validate.fail(ValueError, "X", "contain at least one input (batch >= 1)", f"shape {X.shape}")
+    return X.astype(dtype)
 
 
 def _forward(
     params: Params, X: ArrayLike, activation: Union[str, Callable]
 ) -> tuple[list[jax.Array], Callable]:
-    layers = _check_params(params)
+    layers = [(jnp.asarray(W), jnp.asarray(b)) for W, b in _validate.params(params)]
     act = resolve(activation, name="activation")
     W0 = layers[0][0]
     h = _check_X(X, W0.shape[0], W0.dtype)
@@ -266,14 +200,11 @@ def dead_fraction(
     >>> round(float(dead_fraction(params, jnp.array([[1.0], [2.0]]))), 4)
     0.6667
     """
-    if not isinstance(per_layer, bool):
-        raise TypeError(f"per_layer must be True or False, got {per_layer!r}")
+    per_layer = _validate.boolean(per_layer, "per_layer")
     masks = dead_units(params, X, activation=activation)
     if not masks:
-        raise ValueError(
-            "params has no hidden layer (a single linear layer), so there are no units "
-            "that can be dead; expected at least two (W, b) pairs"
-        )
+        _validate.fail(ValueError, "params", "have a hidden layer, i.e. at least two (W, b) pairs, so that "
+                       "some units can be dead", "a single linear layer")
     dtype = jnp.result_type(float)
     if per_layer:
         return jnp.stack([jnp.mean(m.astype(dtype)) for m in masks])

@@ -81,13 +81,14 @@ import io
 import itertools
 import json
 import math
-import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Union
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from . import _validate
 
 __all__ = ["InteractiveFigure", "interactive_figure", "MAX_FRAMES"]
 
@@ -122,85 +123,70 @@ def _format_value(v: float) -> str:
 
 def _check_controls(controls: Any) -> dict[str, np.ndarray]:
     if not isinstance(controls, Mapping):
-        raise TypeError(
-            f"controls must be a dict mapping names to 1D sequences of numbers, got {type(controls).__name__}"
-        )
+        _validate.fail(TypeError, "controls", "be a dict mapping names to 1D sequences of numbers",
+                       type(controls).__name__)
     if len(controls) == 0:
-        raise ValueError("controls must not be empty: give at least one {name: values} entry")
+        _validate.fail(ValueError, "controls", "not be empty: give at least one {name: values} entry", "{}")
     out: dict[str, np.ndarray] = {}
     for name, values in controls.items():
         if not isinstance(name, str) or not name.isidentifier():
-            raise ValueError(
-                f"control names must be valid Python identifiers (they are passed to update as keywords), got {name!r}"
-            )
+            _validate.fail(ValueError, "control names", "be valid Python identifiers (they are passed to update "
+                           "as keywords)", repr(name))
+        where = f"controls[{name!r}]"
         if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)) and not hasattr(
             values, "__array__"
         ):
-            raise TypeError(
-                f"controls[{name!r}] must be a 1D sequence of numbers, got {type(values).__name__}"
-            )
+            _validate.fail(TypeError, where, "be a 1D sequence of numbers", type(values).__name__)
+        dtype = _validate.real_dtype(values, where)
         arr = np.asarray(values)
-        if arr.dtype == bool or not (
-            np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-        ):
-            raise TypeError(
-                f"controls[{name!r}] must contain real numbers, got dtype {arr.dtype}"
-            )
         if arr.ndim != 1 or arr.size < 2:
-            raise ValueError(
-                f"controls[{name!r}] must be a 1D sequence of at least 2 values, got shape {arr.shape}"
-            )
-        if np.issubdtype(arr.dtype, np.integer):
-            arr = arr.astype(np.int64)  # integer grids hand Python ints to update()
-        else:
-            arr = arr.astype(float)
+            _validate.fail(ValueError, where, "be a 1D sequence of at least 2 values", f"shape {arr.shape}")
+        # integer grids hand Python ints to update()
+        arr = arr.astype(np.int64 if np.issubdtype(dtype, np.integer) else float)
         if not np.all(np.isfinite(arr)):
-            raise ValueError(f"controls[{name!r}] must be finite, got {arr.tolist()}")
+            _validate.fail(ValueError, where, "be finite", str(arr.tolist()))
         if np.unique(arr).size != arr.size:
-            raise ValueError(f"controls[{name!r}] must not repeat a value, got {arr.tolist()}")
+            _validate.fail(ValueError, where, "not repeat a value", str(arr.tolist()))
         out[name] = arr
     return out
 
 
-def _check_labels(labels: Any, controls: Mapping[str, np.ndarray]) -> dict[str, str]:
-    if labels is None:
-        labels = {}
-    if not isinstance(labels, Mapping):
-        raise TypeError(f"labels must be a dict {{control name: text}} or None, got {type(labels).__name__}")
-    unknown = sorted(set(labels) - set(controls), key=str)
+def _check_keys(mapping: Any, name: str, what: str, controls: Mapping[str, np.ndarray]) -> Mapping:
+    """``mapping`` (``{}`` for None) if it is a dict whose keys are all controls."""
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, Mapping):
+        _validate.fail(TypeError, name, f"be a dict {{control name: {what}}} or None", type(mapping).__name__)
+    unknown = sorted(set(mapping) - set(controls), key=str)
     if unknown:
-        raise ValueError(f"labels has keys {unknown} that are not controls; controls are {list(controls)}")
+        _validate.fail(ValueError, name, f"have only controls as keys ({list(controls)})", f"keys {unknown}")
+    return mapping
+
+
+def _check_labels(labels: Any, controls: Mapping[str, np.ndarray]) -> dict[str, str]:
+    labels = _check_keys(labels, "labels", "text", controls)
     out = {}
     for name in controls:
         text = labels.get(name, name)
         if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"labels[{name!r}] must be a non-empty string, got {text!r}")
+            _validate.fail(ValueError, f"labels[{name!r}]", "be a non-empty string", repr(text))
         out[name] = text
     return out
 
 
 def _check_initial(initial: Any, controls: Mapping[str, np.ndarray]) -> dict[str, int]:
     """Map ``initial`` (values) to grid indices; default: first value of each grid."""
-    if initial is None:
-        initial = {}
-    if not isinstance(initial, Mapping):
-        raise TypeError(f"initial must be a dict {{control name: value}} or None, got {type(initial).__name__}")
-    unknown = sorted(set(initial) - set(controls), key=str)
-    if unknown:
-        raise ValueError(f"initial has keys {unknown} that are not controls; controls are {list(controls)}")
+    initial = _check_keys(initial, "initial", "value", controls)
     out = {}
     for name, grid in controls.items():
         if name not in initial:
             out[name] = 0
             continue
-        v = initial[name]
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"initial[{name!r}] must be a real number, got {v!r}")
-        hits = np.flatnonzero(np.isclose(grid.astype(float), float(v), rtol=1e-9, atol=1e-12))
+        v = _validate.number(initial[name], f"initial[{name!r}]", expected="a real number")
+        hits = np.flatnonzero(np.isclose(grid.astype(float), v, rtol=1e-9, atol=1e-12))
         if hits.size == 0:
-            raise ValueError(
-                f"initial[{name!r}] = {v!r} is not one of the grid values {grid.tolist()}"
-            )
+            _validate.fail(ValueError, f"initial[{name!r}]", f"be one of the grid values {grid.tolist()}",
+                           repr(initial[name]))
         out[name] = int(hits[0])
     return out
 
@@ -362,11 +348,10 @@ class InteractiveFigure:
         for axis, name in enumerate(self.names):
             moved = np.diff(index, axis=axis)
             if not np.any(moved):
-                raise ValueError(
-                    f"control {name!r} does not change the figure: every frame is identical when only "
-                    f"{name!r} moves. Check that update() uses its {name!r} argument and changes an artist "
-                    "in place (set_ydata, set_data, ...)."
-                )
+                _validate.fail(
+                    ValueError, f"control {name!r}", "change the figure (check that update() uses its "
+                    f"{name!r} argument and changes an artist in place: set_ydata, set_data, ...)",
+                    f"identical frames whenever only {name!r} moves")
         self._frames = frames
         self._frame_index = index
 
@@ -871,24 +856,23 @@ def interactive_figure(
     ValueError: controls must not be empty...
     """
     if not callable(setup):
-        raise TypeError(f"setup must be a callable returning (Figure, update), got {type(setup).__name__}")
+        _validate.fail(TypeError, "setup", "be a callable returning (Figure, update)", type(setup).__name__)
     grids = _check_controls(controls)
     n_frames = math.prod(len(g) for g in grids.values())
     if n_frames > MAX_FRAMES:
-        raise ValueError(
-            f"controls span {n_frames} grid points (shape {tuple(len(g) for g in grids.values())}); "
-            f"at most {MAX_FRAMES} are allowed (about 100 keeps pages light): use coarser grids"
-        )
+        _validate.fail(ValueError, "controls", f"span at most {MAX_FRAMES} grid points (about 100 keeps pages "
+                       "light: use coarser grids)",
+                       f"{n_frames} grid points (shape {tuple(len(g) for g in grids.values())})")
     label_map = _check_labels(labels, grids)
     if not isinstance(alt, str) or not alt.strip():
-        raise ValueError(f"alt must be a non-empty string describing the figure, got {alt!r}")
+        _validate.fail(ValueError, "alt", "be a non-empty string describing the figure", repr(alt))
     init = _check_initial(initial, grids)
     result = setup()
     if not (isinstance(result, tuple) and len(result) == 2):
-        raise TypeError(f"setup() must return a tuple (Figure, update), got {type(result).__name__}")
+        _validate.fail(TypeError, "setup()", "return a tuple (Figure, update)", type(result).__name__)
     fig, update = result
     if not isinstance(fig, Figure):
-        raise TypeError(f"setup() must return a matplotlib Figure first, got {type(fig).__name__}")
+        _validate.fail(TypeError, "setup()", "return a matplotlib Figure first", type(fig).__name__)
     if not callable(update):
-        raise TypeError(f"setup() must return a callable update second, got {type(update).__name__}")
+        _validate.fail(TypeError, "setup()", "return a callable update second", type(update).__name__)
     return InteractiveFigure(fig, update, grids, label_map, alt.strip(), init)

@@ -49,6 +49,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
+from . import _validate
 from .activations import resolve
 
 __all__ = [
@@ -72,95 +73,8 @@ INITS: tuple[str, ...] = ("he", "glorot", "lecun")
 """Names of the weight initialisations understood by :func:`mlp_init` and :func:`cnn_init`."""
 
 
-# ---------------------------------------------------------------------------
-# validation helpers (shared with relulab.train and relulab.data)
-# ---------------------------------------------------------------------------
-
-
-def _check_key(key: object, name: str = "key") -> jax.Array:
-    """Return ``key`` if it is a single JAX PRNG key, else raise ``TypeError``/``ValueError``.
-
-    Accepts a typed key (``jax.random.key(0)``, shape ``()``) or a raw legacy
-    key (``jax.random.PRNGKey(0)``, ``uint32`` of shape ``(2,)``).
-    """
-    if not isinstance(key, (jax.Array, jax.core.Tracer)):
-        raise TypeError(
-            f"{name} must be a JAX PRNG key such as jax.random.key(0), got {type(key).__name__}"
-            + (f" {key!r}" if isinstance(key, (int, float)) else "")
-        )
-    if jnp.issubdtype(key.dtype, jax.dtypes.prng_key):
-        if key.shape != ():
-            raise ValueError(
-                f"{name} must be a single PRNG key of shape (), got a key array of shape {key.shape}"
-            )
-        return key
-    if key.dtype == jnp.uint32 and key.shape == (2,):
-        return key
-    raise TypeError(
-        f"{name} must be a JAX PRNG key such as jax.random.key(0) "
-        f"(or a legacy uint32 key of shape (2,)), got an array of dtype {key.dtype} and shape {key.shape}"
-    )
-
-
-def _check_positive_int(value: object, name: str) -> int:
-    """Return ``value`` as an ``int`` if it is an integer >= 1, else raise."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer (>= 1), got {value}")
-    return int(value)
-
-
-def _check_sizes(sizes: object, name: str = "sizes", min_len: int = 2) -> tuple[int, ...]:
-    """Validate a sequence of layer widths."""
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        if isinstance(sizes, (np.ndarray, jax.Array)) and np.ndim(sizes) == 1:
-            sizes = [int(s) for s in np.asarray(sizes)]
-        else:
-            raise TypeError(
-                f"{name} must be a sequence of positive integers such as [2, 16, 1], "
-                f"got {type(sizes).__name__}"
-            )
-    if len(sizes) < min_len:
-        raise ValueError(
-            f"{name} must have at least {min_len} entries "
-            f"(input width{' and output width' if min_len >= 2 else ''}), got {list(sizes)}"
-        )
-    out = []
-    for i, s in enumerate(sizes):
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
-            raise TypeError(f"{name}[{i}] must be a positive integer, got {type(s).__name__} {s!r}")
-        if s < 1:
-            raise ValueError(f"{name}[{i}] must be a positive integer (>= 1), got {s} in {list(sizes)}")
-        out.append(int(s))
-    return tuple(out)
-
-
-def _float_input(x: ArrayLike, name: str = "x") -> jax.Array:
-    """``x`` as a floating JAX array (integers promoted), rejecting bools and non-numbers."""
-    if isinstance(x, (jax.Array, jax.core.Tracer)):
-        dtype = x.dtype
-    else:
-        try:
-            dtype = np.asarray(x).dtype
-        except Exception as exc:
-            raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}") from exc
-    if dtype == np.bool_ or not (
-        jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.integer)
-    ):
-        raise TypeError(f"{name} must be an array of numbers, got dtype {dtype}")
-    x = jnp.asarray(x)
-    if not jnp.issubdtype(x.dtype, jnp.floating):
-        x = x.astype(jnp.result_type(float))
-    return x
-
-
 def _check_init(init: object) -> str:
-    if not isinstance(init, str):
-        raise TypeError(f"init must be one of {', '.join(INITS)}, got {type(init).__name__}")
-    if init not in INITS:
-        raise ValueError(f"unknown init {init!r}; valid names are: {', '.join(INITS)}")
-    return init
+    return _validate.choice(init, "init", INITS)
 
 
 def init_std(fan_in: int, fan_out: int, init: str = "he") -> float:
@@ -185,8 +99,8 @@ def init_std(fan_in: int, fan_out: int, init: str = "he") -> float:
     >>> init_std(8, 4, "lecun") ** 2
     0.125...
     """
-    fan_in = _check_positive_int(fan_in, "fan_in")
-    fan_out = _check_positive_int(fan_out, "fan_out")
+    fan_in = _validate.integer(fan_in, "fan_in", minimum=1)
+    fan_out = _validate.integer(fan_out, "fan_out", minimum=1)
     init = _check_init(init)
     if init == "he":
         var = 2.0 / fan_in
@@ -197,57 +111,9 @@ def init_std(fan_in: int, fan_out: int, init: str = "he") -> float:
     return math.sqrt(var)
 
 
-def _check_params(params: object, name: str = "params", *, conv: bool = False) -> list:
-    """Validate an MLP (or, with ``conv=True``, CNN) parameter list and return it as a list."""
-    if not isinstance(params, (list, tuple)) or len(params) == 0:
-        raise TypeError(
-            f"{name} must be a non-empty list of (W, b) tuples (as returned by "
-            f"{'cnn_init' if conv else 'mlp_init'}), got {type(params).__name__}"
-            + (" of length 0" if isinstance(params, (list, tuple)) else "")
-        )
-    prev_out = None
-    seen_dense = False
-    for i, layer in enumerate(params):
-        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
-            raise TypeError(f"{name}[{i}] must be a (W, b) pair, got {type(layer).__name__}")
-        W, b = layer
-        wshape, bshape = np.shape(W), np.shape(b)
-        if conv and len(wshape) == 4:
-            if seen_dense:
-                raise ValueError(
-                    f"{name}[{i}]: a convolution kernel (W of shape {wshape}) cannot follow a dense layer"
-                )
-            if prev_out is not None and wshape[2] != prev_out:
-                raise ValueError(
-                    f"{name}[{i}]: W has shape {wshape}, so it expects {wshape[2]} input channels, "
-                    f"but the previous layer outputs {prev_out}"
-                )
-            if bshape != (wshape[3],):
-                raise ValueError(
-                    f"{name}[{i}]: b has shape {bshape}, expected ({wshape[3]},) to match W of shape {wshape}"
-                )
-            prev_out = wshape[3]
-            continue
-        if len(wshape) != 2:
-            expected = "2 (dense) or 4 (convolution, HWIO)" if conv else "2, (n_in, n_out)"
-            raise ValueError(f"{name}[{i}]: W must have {expected} dimensions, got shape {wshape}")
-        if bshape != (wshape[1],):
-            raise ValueError(
-                f"{name}[{i}]: b has shape {bshape}, expected ({wshape[1]},) to match W of shape {wshape}"
-            )
-        if not conv and prev_out is not None and wshape[0] != prev_out:
-            raise ValueError(
-                f"{name}[{i}]: W has shape {wshape}, so it expects {wshape[0]} inputs, "
-                f"but {name}[{i - 1}] outputs {prev_out}"
-            )
-        if conv and seen_dense and wshape[0] != prev_out:
-            raise ValueError(
-                f"{name}[{i}]: W has shape {wshape}, so it expects {wshape[0]} inputs, "
-                f"but {name}[{i - 1}] outputs {prev_out}"
-            )
-        seen_dense = True
-        prev_out = wshape[1]
-    return list(params)
+def _check_params(params: object, *, conv: bool = False) -> list:
+    """Validate an MLP (or, with ``conv=True``, CNN) parameter list (see :mod:`relulab._validate`)."""
+    return _validate.params(params, conv=conv, source="cnn_init" if conv else "mlp_init")
 
 
 def n_params(params: Sequence[tuple[ArrayLike, ArrayLike]]) -> int:
@@ -299,8 +165,8 @@ def mlp_init(
     >>> [(W.shape, b.shape) for W, b in params]
     [((3, 4), (4,)), ((4, 2), (2,))]
     """
-    key = _check_key(key)
-    sizes = _check_sizes(sizes)
+    key = _validate.key(key)
+    sizes = _validate.integers(sizes, "sizes", min_len=2)
     init = _check_init(init)
     return _mlp_init_jit(key, sizes, init, jnp.dtype(dtype))
 
@@ -328,13 +194,11 @@ def _mlp_init_jit(key: jax.Array, sizes: tuple[int, ...], init: str, dtype: jnp.
 
 
 def _mlp_input(params: list, x: ArrayLike) -> tuple[jax.Array, bool]:
-    x = _float_input(x)
+    x = _validate.float_array(x, "x")
     n_in = np.shape(params[0][0])[0]
     if x.ndim not in (1, 2) or x.shape[-1] != n_in:
-        raise ValueError(
-            f"x must have shape ({n_in},) or (batch, {n_in}) to match params[0] W of shape "
-            f"{tuple(np.shape(params[0][0]))}, got shape {x.shape}"
-        )
+        _validate.fail(ValueError, "x", f"have shape ({n_in},) or (batch, {n_in}) to match params[0] W of "
+                       f"shape {tuple(np.shape(params[0][0]))}", f"shape {x.shape}")
     return x.astype(params[0][0].dtype), x.ndim == 1
 
 
@@ -440,10 +304,8 @@ _POOLS = ("max", "avg", "none")
 
 def _check_shape3(in_shape: object) -> tuple[int, int, int]:
     if isinstance(in_shape, (str, bytes)) or not isinstance(in_shape, Sequence) or len(in_shape) != 3:
-        raise ValueError(
-            f"in_shape must be (height, width, channels), e.g. (8, 8, 1), got {in_shape!r}"
-        )
-    return _check_sizes(in_shape, "in_shape", min_len=3)  # type: ignore[return-value]
+        _validate.fail(ValueError, "in_shape", "be (height, width, channels), e.g. (8, 8, 1)", repr(in_shape))
+    return _validate.integers(in_shape, "in_shape", min_len=3)  # type: ignore[return-value]
 
 
 def _pooled(n: int, pool: str) -> int:
@@ -497,23 +359,20 @@ def cnn_init(
     >>> [W.shape for W, b in params]
     [(3, 3, 1, 4), (3, 3, 4, 8), (32, 10)]
     """
-    key = _check_key(key)
+    key = _validate.key(key)
     h, w, c = _check_shape3(in_shape)
-    channels = _check_sizes(channels, "channels", min_len=1)
-    hidden = _check_sizes(hidden, "hidden", min_len=0)
-    n_out = _check_positive_int(n_out, "n_out")
-    k = _check_positive_int(kernel_size, "kernel_size")
-    if not isinstance(pool, str) or pool not in _POOLS:
-        raise ValueError(f"unknown pool {pool!r}; valid names are: {', '.join(_POOLS)}")
+    channels = _validate.integers(channels, "channels", min_len=1)
+    hidden = _validate.integers(hidden, "hidden", min_len=0)
+    n_out = _validate.integer(n_out, "n_out", minimum=1)
+    k = _validate.integer(kernel_size, "kernel_size", minimum=1)
+    pool = _validate.choice(pool, "pool", _POOLS)
     init = _check_init(init)
     hh, ww = h, w
     for i in range(len(channels)):
         hh, ww = _pooled(hh, pool), _pooled(ww, pool)
         if hh < 1 or ww < 1:
-            raise ValueError(
-                f"in_shape {tuple(in_shape)} is too small for {len(channels)} pooling steps: "
-                f"after convolution {i} the feature map would be empty"
-            )
+            _validate.fail(ValueError, "in_shape", f"be large enough for {len(channels)} pooling steps "
+                           f"(after convolution {i} the feature map would be empty)", repr(tuple(in_shape)))
     dense = (hh * ww * channels[-1], *hidden, n_out)
     return _cnn_init_jit(key, c, channels, dense, k, init, jnp.dtype(dtype))
 
@@ -583,19 +442,15 @@ def conv2d(x: jax.Array, W: jax.Array, b: jax.Array) -> jax.Array:
 
 
 def _cnn_input(params: list, x: ArrayLike) -> tuple[jax.Array, bool]:
-    x = _float_input(x)
+    x = _validate.float_array(x, "x")
     W0 = params[0][0]
     if np.ndim(W0) != 4:
-        raise ValueError(
-            f"params[0] must be a convolution layer with W of shape (k_h, k_w, c_in, c_out), "
-            f"got W of shape {tuple(np.shape(W0))}; for an MLP use mlp_apply"
-        )
+        _validate.fail(ValueError, "params[0] W", "have shape (k_h, k_w, c_in, c_out): a convolution layer "
+                       "(for an MLP use mlp_apply)", f"shape {tuple(np.shape(W0))}")
     c_in = np.shape(W0)[2]
     if x.ndim not in (3, 4) or x.shape[-1] != c_in:
-        raise ValueError(
-            f"x must be NHWC images of shape (batch, height, width, {c_in}) or one image of shape "
-            f"(height, width, {c_in}), got shape {x.shape}"
-        )
+        _validate.fail(ValueError, "x", f"be NHWC images of shape (batch, height, width, {c_in}) or one image "
+                       f"of shape (height, width, {c_in})", f"shape {x.shape}")
     single = x.ndim == 3
     if single:
         x = x[None]
@@ -605,23 +460,22 @@ def _cnn_input(params: list, x: ArrayLike) -> tuple[jax.Array, bool]:
 def _cnn_prepare(params, x, activation, pool):
     params = _check_params(params, conv=True)
     act = resolve(activation)
-    if not isinstance(pool, str) or pool not in _POOLS:
-        raise ValueError(f"unknown pool {pool!r}; valid names are: {', '.join(_POOLS)}")
+    pool = _validate.choice(pool, "pool", _POOLS)
     h, single = _cnn_input(params, x)
     n_conv = sum(1 for W, _ in params if np.ndim(W) == 4)
     dense = params[n_conv:]
     if not dense:
-        raise ValueError("params must end with at least one dense layer (W of shape (n_in, n_out))")
+        _validate.fail(ValueError, "params", "end with at least one dense layer (W of shape (n_in, n_out))",
+                       f"{n_conv} convolution layers only")
     hh, ww = h.shape[1], h.shape[2]
     for _ in range(n_conv):
         hh, ww = _pooled(hh, pool), _pooled(ww, pool)
     n_feat = hh * ww * np.shape(params[n_conv - 1][0])[3]
     if n_feat != np.shape(dense[0][0])[0]:
-        raise ValueError(
-            f"the convolutions produce {n_feat} features for x of shape {tuple(np.shape(x))}, "
-            f"but the first dense W has shape {tuple(np.shape(dense[0][0]))}; "
-            f"was cnn_init called with this image size and pool={pool!r}?"
-        )
+        _validate.fail(ValueError, f"params[{n_conv}] W",
+                       f"have shape ({n_feat}, n_out): the convolutions produce {n_feat} features for x of "
+                       f"shape {tuple(np.shape(x))} (was cnn_init called with this image size and "
+                       f"pool={pool!r}?)", f"shape {tuple(np.shape(dense[0][0]))}")
     return params, act, h, single, n_conv
 
 

@@ -25,6 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from . import _validate
 from .activations import derivative, resolve
 
 __all__ = [
@@ -74,8 +75,7 @@ def series_style(i: int) -> dict[str, Any]:
     >>> series_style(0)["color"]
     '#0072B2'
     """
-    if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or i < 0:
-        raise ValueError(f"i must be a non-negative integer, got {i!r}")
+    i = _validate.integer(i, "i", minimum=0)
     return {
         "color": _SERIES_COLOURS[i % len(_SERIES_COLOURS)],
         "linestyle": LINESTYLES[i % len(LINESTYLES)],
@@ -107,9 +107,9 @@ def figure(
 def _grid(x: Union[Sequence[float], np.ndarray, None]) -> np.ndarray:
     if x is None:
         return np.linspace(-3.0, 3.0, 601)
-    x = np.asarray(x, dtype=float)
+    x = np.asarray(_validate.float_array(x, "x"), dtype=float)
     if x.ndim != 1 or x.size < 2:
-        raise ValueError(f"x must be a 1D grid of at least 2 points, got shape {x.shape}")
+        _validate.fail(ValueError, "x", "be a 1D grid of at least 2 points", f"shape {x.shape}")
     return x
 
 
@@ -119,6 +119,10 @@ def _get_ax(ax: Union[Axes, None]) -> Axes:
 
         ax = plt.gca()
     return ax
+
+
+def _label(act: Union[str, Callable], fn: Callable) -> str:
+    return act if isinstance(act, str) else getattr(fn, "__name__", "activation")
 
 
 def plot_activation(
@@ -143,10 +147,8 @@ def plot_activation(
     """
     fn = resolve(act)
     x = _grid(x)
-    ax = _get_ax(ax)
-    label = act if isinstance(act, str) else getattr(fn, "__name__", "activation")
-    opts = {**series_style(style), "label": label, **kwargs}
-    (line,) = ax.plot(x, np.asarray(fn(x)), **opts)
+    opts = {**series_style(style), "label": _label(act, fn), **kwargs}
+    (line,) = _get_ax(ax).plot(x, np.asarray(fn(x)), **opts)
     return line
 
 
@@ -175,12 +177,10 @@ def plot_derivative(
     """
     fn = resolve(act)
     x = _grid(x)
-    ax = _get_ax(ax)
     y = np.asarray(derivative(fn)(x), dtype=float)
     jumps = np.abs(np.diff(y)) > 0.25
     y_plot = y.copy()
     y_plot[1:][jumps] = np.nan
-    label = act if isinstance(act, str) else getattr(fn, "__name__", "activation")
-    opts = {**series_style(style), "label": f"{label}'", **kwargs}
-    (line,) = ax.plot(x, y_plot, **opts)
+    opts = {**series_style(style), "label": f"{_label(act, fn)}'", **kwargs}
+    (line,) = _get_ax(ax).plot(x, y_plot, **opts)
     return line

@@ -17,6 +17,8 @@ from typing import NamedTuple  # noqa: E402
 import numpy as np  # noqa: E402
 from jax.typing import ArrayLike  # noqa: E402
 
+from . import _validate  # noqa: E402
+
 DEFAULT_RTOL_1D: float = 1e-9
 """Relative tolerance of the 1D functions (see :func:`pieces_1d`)."""
 
@@ -50,77 +52,18 @@ class Pieces1D(NamedTuple):
 
 def _validate_params_1d(params: Sequence) -> list[tuple[np.ndarray, np.ndarray]]:
     """Check MLP params for a network from R to R; return float64 copies."""
-    if not isinstance(params, (list, tuple)) or len(params) == 0:
-        what = "an empty list" if isinstance(params, (list, tuple)) else type(params).__name__
-        raise TypeError(f"params must be a non-empty list of (W, b) pairs, got {what}")
-    out = []
-    for i, layer in enumerate(params):
-        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
-            raise TypeError(f"params[{i}] must be a (W, b) pair, got {type(layer).__name__}")
-        W = np.asarray(layer[0])
-        b = np.asarray(layer[1])
-        for name, a in (("W", W), ("b", b)):
-            if a.dtype == np.bool_ or not (
-                np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)
-            ):
-                raise TypeError(f"params[{i}] {name} must be real numbers, got dtype {a.dtype}")
-        if W.ndim != 2:
-            raise ValueError(
-                f"params[{i}] W must have shape (n_in, n_out), got shape {W.shape}"
-            )
-        if b.shape != (W.shape[1],):
-            raise ValueError(
-                f"params[{i}] b must have shape ({W.shape[1]},) to match W of shape "
-                f"{W.shape}, got shape {b.shape}"
-            )
-        if i == 0 and W.shape[0] != 1:
-            raise ValueError(
-                f"params[0] W must have n_in = 1 (a network of one input), got shape {W.shape}"
-            )
-        if i > 0 and W.shape[0] != out[-1][0].shape[1]:
-            raise ValueError(
-                f"params[{i}] W has shape {W.shape} but the previous layer has "
-                f"{out[-1][0].shape[1]} outputs; expected shape "
-                f"({out[-1][0].shape[1]}, n_out)"
-            )
-        if W.shape[1] < 1:
-            raise ValueError(f"params[{i}] W must have n_out >= 1, got shape {W.shape}")
-        W = W.astype(np.float64)
-        b = b.astype(np.float64)
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            raise ValueError(f"params[{i}] contains non-finite values (nan or inf)")
-        out.append((W, b))
-    if out[-1][0].shape[1] != 1:
-        raise ValueError(
-            f"the last layer must have n_out = 1 (one output), got W of shape {out[-1][0].shape}"
-        )
-    return out
+    return _validate.finite_params(params, n_in=1, n_out=1)
 
 
 def _validate_interval_1d(lo: float, hi: float) -> tuple[float, float]:
-    vals = []
-    for name, v in (("lo", lo), ("hi", hi)):
-        try:
-            a = np.asarray(v)
-        except Exception as exc:  # ragged sequences and the like
-            raise TypeError(f"{name} must be a real number, got {v!r}") from exc
-        if a.ndim != 0 or a.dtype.kind not in "iuf":
-            raise TypeError(f"{name} must be a real number, got {v!r}")
-        f = float(a)
-        if not np.isfinite(f):
-            raise ValueError(f"{name} must be finite, got {f}")
-        vals.append(f)
-    if not vals[0] < vals[1]:
-        raise ValueError(f"need lo < hi, got lo={vals[0]} and hi={vals[1]}")
-    return vals[0], vals[1]
+    lo, hi = _validate.number(lo, "lo"), _validate.number(hi, "hi")
+    if not lo < hi:
+        _validate.fail(ValueError, "lo", "be below hi (lo < hi)", f"lo={lo} and hi={hi}")
+    return lo, hi
 
 
 def _validate_rtol_1d(rtol: float) -> float:
-    if isinstance(rtol, bool) or not isinstance(rtol, (int, float, np.floating)):
-        raise TypeError(f"rtol must be a float, got {rtol!r}")
-    if not 0.0 <= float(rtol) < 1e-3:
-        raise ValueError(f"rtol must be in [0, 1e-3), got {rtol}")
-    return float(rtol)
+    return _validate.number(rtol, "rtol", low=0.0, high=1e-3, high_open=True)
 
 
 def _sample_points_1d(knots: np.ndarray) -> np.ndarray:
@@ -330,8 +273,7 @@ def pieces_1d(
     >>> pieces_1d(params, -1.0, 1.0)
     Pieces1D(knots=array([-1.,  1.]), slopes=array([1.]), intercepts=array([0.]))
     """
-    if not isinstance(merge, bool):
-        raise TypeError(f"merge must be a bool, got {merge!r}")
+    merge = _validate.boolean(merge, "merge")
     layers = _validate_params_1d(params)
     lo, hi = _validate_interval_1d(lo, hi)
     rtol = _validate_rtol_1d(rtol)
@@ -405,61 +347,23 @@ from ._polygons import split_network as _split_network_2d  # noqa: E402
 
 def _validate_params_2d(params: Sequence) -> list[tuple[np.ndarray, np.ndarray]]:
     """Check MLP params for a network with two inputs; return float64 copies."""
-    if not isinstance(params, (list, tuple)) or len(params) == 0:
-        what = "an empty list" if isinstance(params, (list, tuple)) else type(params).__name__
-        raise TypeError(f"params must be a non-empty list of (W, b) pairs, got {what}")
-    out: list[tuple[np.ndarray, np.ndarray]] = []
-    for i, layer in enumerate(params):
-        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
-            raise TypeError(f"params[{i}] must be a (W, b) pair, got {type(layer).__name__}")
-        W, b = np.asarray(layer[0]), np.asarray(layer[1])
-        for name, a in (("W", W), ("b", b)):
-            if a.dtype.kind not in "iuf":
-                raise TypeError(f"params[{i}] {name} must be real numbers, got dtype {a.dtype}")
-        if W.ndim != 2 or W.shape[1] < 1:
-            raise ValueError(f"params[{i}] W must have shape (n_in, n_out), got shape {W.shape}")
-        if b.shape != (W.shape[1],):
-            raise ValueError(
-                f"params[{i}] b must have shape ({W.shape[1]},) to match W of shape "
-                f"{W.shape}, got shape {b.shape}"
-            )
-        expected = 2 if i == 0 else out[-1][0].shape[1]
-        if W.shape[0] != expected:
-            what = "n_in = 2 (a network of two inputs)" if i == 0 else "n_in = previous n_out"
-            raise ValueError(
-                f"params[{i}] W must have {what}, i.e. shape ({expected}, n_out), "
-                f"got shape {W.shape}"
-            )
-        W, b = W.astype(np.float64), b.astype(np.float64)
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            raise ValueError(f"params[{i}] contains non-finite values (nan or inf)")
-        out.append((W, b))
-    return out
+    return _validate.finite_params(params, n_in=2)
 
 
 def _validate_box_2d(box: Sequence[float]) -> tuple[float, float, float, float]:
-    try:
-        a = np.asarray(box)
-    except Exception as exc:  # ragged sequences and the like
-        raise TypeError(f"box must be (xmin, xmax, ymin, ymax), got {box!r}") from exc
-    if a.shape != (4,) or a.dtype.kind not in "iuf":
-        raise ValueError(
-            f"box must be four real numbers (xmin, xmax, ymin, ymax), got {box!r}"
-        )
-    xmin, xmax, ymin, ymax = (float(v) for v in a)
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"box must be finite, got {box!r}")
+    expected = "be four real numbers (xmin, xmax, ymin, ymax)"
+    if isinstance(box, (str, bytes)) or not isinstance(box, (Sequence, np.ndarray)):
+        _validate.fail(TypeError, "box", expected, repr(box))
+    if len(box) != 4:
+        _validate.fail(ValueError, "box", expected, repr(box))
+    xmin, xmax, ymin, ymax = (_validate.number(v, f"box[{i}]") for i, v in enumerate(box))
     if not (xmin < xmax and ymin < ymax):
-        raise ValueError(f"box needs xmin < xmax and ymin < ymax, got {box!r}")
+        _validate.fail(ValueError, "box", "satisfy xmin < xmax and ymin < ymax", repr(box))
     return xmin, xmax, ymin, ymax
 
 
 def _validate_tol_2d(tol: float) -> float:
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating)):
-        raise TypeError(f"tol must be a float, got {tol!r}")
-    if not 0.0 <= float(tol) < 1e-3:
-        raise ValueError(f"tol must be in [0, 1e-3), got {tol}")
-    return float(tol)
+    return _validate.number(tol, "tol", low=0.0, high=1e-3, high_open=True)
 
 
 def region_polygons(
@@ -574,20 +478,13 @@ def arrangement_bound(n_units: int, n_inputs: int = 2) -> int:
     >>> arrangement_bound(3), arrangement_bound(64), arrangement_bound(3, n_inputs=1)
     (7, 2081, 4)
     """
-    for name, val, low in (("n_units", n_units, 0), ("n_inputs", n_inputs, 1)):
-        if isinstance(val, bool) or not isinstance(val, (int, np.integer)):
-            raise TypeError(f"{name} must be an int, got {val!r}")
-        if val < low:
-            raise ValueError(f"{name} must be >= {low}, got {val}")
-    return sum(math.comb(int(n_units), j) for j in range(int(n_inputs) + 1))
+    n_units = _validate.integer(n_units, "n_units", minimum=0)
+    n_inputs = _validate.integer(n_inputs, "n_inputs", minimum=1)
+    return sum(math.comb(n_units, j) for j in range(n_inputs + 1))
 
 
 def _check_level_2d(value: int, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return int(value)
+    return _validate.integer(value, name, minimum=0)
 
 
 def _as_params_2d(layers: list[tuple[list, list]], dtype: jnp.dtype) -> list:

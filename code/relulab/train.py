@@ -49,8 +49,9 @@ import numpy as np
 import optax
 from jax.typing import ArrayLike
 
+from . import _validate
 from .activations import resolve
-from .nets import _check_key, _check_positive_int, _float_input, mlp_apply
+from .nets import mlp_apply
 
 __all__ = [
     "LOSSES",
@@ -108,19 +109,13 @@ def _loss_acc(out: jax.Array, y: jax.Array, loss: str) -> tuple[jax.Array, jax.A
 
 
 def _check_loss(loss: object) -> str:
-    if not isinstance(loss, str):
-        raise TypeError(f"loss must be one of {', '.join(LOSSES)}, got {type(loss).__name__}")
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; valid names are: {', '.join(LOSSES)}")
-    return loss
+    return _validate.choice(loss, "loss", LOSSES)
 
 
 def _check_apply(apply: object) -> Callable:
     if not callable(apply):
-        raise TypeError(
-            f"apply must be a function apply(params, x, activation=...) such as relulab.nets.mlp_apply, "
-            f"got {type(apply).__name__}"
-        )
+        _validate.fail(TypeError, "apply", "be a function apply(params, x, activation=...) such as "
+                       "relulab.nets.mlp_apply", type(apply).__name__)
     return apply
 
 
@@ -135,54 +130,41 @@ def _check_data(
 ) -> tuple[jax.Array, jax.Array]:
     """Validate a dataset against the model's output shape and the loss."""
     xname, yname = names
-    X = _float_input(X, xname)
+    X = _validate.float_array(X, xname)
     if X.ndim < 2 or X.shape[0] < 1:
-        raise ValueError(
-            f"{xname} must be a batch of inputs with a leading example axis, shape (n, ...) with n >= 1, "
-            f"got shape {X.shape}"
-        )
+        _validate.fail(ValueError, xname, "be a batch of inputs with a leading example axis, shape (n, ...) "
+                       "with n >= 1", f"shape {X.shape}")
     n = X.shape[0]
-    if isinstance(y, (jax.Array, jax.core.Tracer)):
-        ydtype = y.dtype
-    else:
-        y = np.asarray(y)
-        ydtype = y.dtype
-    if ydtype == np.bool_ or not (jnp.issubdtype(ydtype, jnp.integer) or jnp.issubdtype(ydtype, jnp.floating)):
-        raise TypeError(f"{yname} must hold integer labels or float targets, got dtype {ydtype}")
+    if _validate.real_dtype(y, yname, quiet=True) is None:
+        _validate.fail(TypeError, yname, "hold integer labels or float targets",
+                       f"dtype {y.dtype if hasattr(y, 'dtype') else np.asarray(y).dtype}")
     y = jnp.asarray(y)
     try:
         out = jax.eval_shape(forward, params, X[:1])
     except (ValueError, TypeError) as err:
         raise type(err)(f"{xname} of shape {X.shape} does not fit the model: {err}") from None
     if len(out.shape) != 2:
-        raise ValueError(
-            f"the model must return outputs of shape (batch, n_out) for {xname} of shape (batch, ...), "
-            f"got {out.shape} for a batch of one"
-        )
+        _validate.fail(ValueError, "apply", f"return outputs of shape (batch, n_out) for {xname} of shape "
+                       "(batch, ...)", f"{out.shape} for a batch of one")
     k = out.shape[1]
     if loss == "cross_entropy" or jnp.issubdtype(y.dtype, jnp.integer):
         if not jnp.issubdtype(y.dtype, jnp.integer):
-            raise TypeError(
-                f"{yname} must hold integer class labels for loss {loss!r}, got dtype {y.dtype}"
-            )
+            _validate.fail(TypeError, yname, f"hold integer class labels for loss {loss!r}", f"dtype {y.dtype}")
         if y.shape != (n,):
-            raise ValueError(f"{yname} must be integer labels of shape ({n},) to match {xname}, got shape {y.shape}")
+            _validate.fail(ValueError, yname, f"be integer labels of shape ({n},) to match {xname}",
+                           f"shape {y.shape}")
         y = y.astype(jnp.int32)
         if not isinstance(y, jax.core.Tracer):
             n_classes = 2 if k == 1 else k
             lo, hi = int(jnp.min(y)), int(jnp.max(y))
             if lo < 0 or hi >= n_classes:
-                raise ValueError(
-                    f"{yname} labels must lie in 0..{n_classes - 1} for a model with {k} output(s), "
-                    f"got labels in {lo}..{hi}"
-                )
+                _validate.fail(ValueError, f"{yname} labels", f"lie in 0..{n_classes - 1} for a model with {k} "
+                               "output(s)", f"labels in {lo}..{hi}")
         return X, y
     if y.shape != (n, k):
-        raise ValueError(
-            f"{yname} must be float targets of shape ({n}, {k}) to match the model's output for {xname}, "
-            f"got shape {y.shape}"
-            + (f"; reshape with {yname}[:, None]" if y.shape == (n,) and k == 1 else "")
-        )
+        _validate.fail(ValueError, yname, f"be float targets of shape ({n}, {k}) to match the model's output "
+                       f"for {xname}", f"shape {y.shape}"
+                       + (f"; reshape with {yname}[:, None]" if y.shape == (n,) and k == 1 else ""))
     return X, y.astype(out.dtype)
 
 
@@ -281,9 +263,8 @@ def make_step(
     True
     """
     if not isinstance(optimizer, optax.GradientTransformation):
-        raise TypeError(
-            f"optimizer must be an optax.GradientTransformation such as optax.sgd(0.1), got {type(optimizer).__name__}"
-        )
+        _validate.fail(TypeError, "optimizer", "be an optax.GradientTransformation such as optax.sgd(0.1)",
+                       type(optimizer).__name__)
     loss = _check_loss(loss)
     if activation is not None:
         resolve(activation)
@@ -300,34 +281,23 @@ def _opt_factory(optimizer: Any, learning_rate: Any, *, allow_instance: bool) ->
     """Return a hashable optimiser spec: a factory lr -> transformation, or a transformation."""
     if isinstance(optimizer, optax.GradientTransformation):
         if not allow_instance:
-            raise TypeError(
-                "optimizer must be a name or a callable learning_rate -> optax.GradientTransformation "
-                "here (the learning rate is swept), got a GradientTransformation instance"
-            )
+            _validate.fail(TypeError, "optimizer", "be a name or a callable learning_rate -> "
+                           "optax.GradientTransformation here (the learning rate is swept)",
+                           "a GradientTransformation instance")
         if learning_rate is not None:
-            raise ValueError(
-                "learning_rate must be None when optimizer is an optax.GradientTransformation "
-                f"(it already holds its learning rate), got learning_rate={learning_rate!r}"
-            )
+            _validate.fail(ValueError, "learning_rate", "be None when optimizer is an optax.GradientTransformation "
+                           "(it already holds its learning rate)", repr(learning_rate))
         return optimizer
     if isinstance(optimizer, str):
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {optimizer!r}; valid names are: {', '.join(OPTIMIZERS)}")
-        optimizer = OPTIMIZERS[optimizer]
-    elif not callable(optimizer):
-        raise TypeError(
-            f"optimizer must be a name ({', '.join(OPTIMIZERS)}), a callable learning_rate -> "
-            f"optax.GradientTransformation, or a GradientTransformation; got {type(optimizer).__name__}"
-        )
+        return OPTIMIZERS[_validate.choice(optimizer, "optimizer", tuple(OPTIMIZERS))]
+    if not callable(optimizer):
+        _validate.fail(TypeError, "optimizer", f"be a name ({', '.join(OPTIMIZERS)}), a callable learning_rate -> "
+                       "optax.GradientTransformation, or a GradientTransformation", type(optimizer).__name__)
     return optimizer
 
 
 def _check_lr(lr: object, name: str = "learning_rate") -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a positive number, got {type(lr).__name__} {lr!r}")
-    if not (float(lr) > 0 and np.isfinite(float(lr))):
-        raise ValueError(f"{name} must be a positive finite number, got {lr}")
-    return float(lr)
+    return _validate.number(lr, name, low=0.0, low_open=True, expected="a positive finite number")
 
 
 @functools.lru_cache(maxsize=128)
@@ -414,13 +384,14 @@ def _check_eval(
 ) -> tuple[Optional[int], Optional[jax.Array], Optional[jax.Array]]:
     if eval_data is None:
         if eval_every is not None:
-            raise ValueError("eval_every is only meaningful with eval_data; pass eval_data=(X_eval, y_eval)")
+            _validate.fail(ValueError, "eval_every", "be None without eval_data (it is only meaningful with "
+                           "eval_data=(X_eval, y_eval))", repr(eval_every))
         return None, None, None
     if not isinstance(eval_data, (tuple, list)) or len(eval_data) != 2:
-        raise TypeError(f"eval_data must be a pair (X_eval, y_eval), got {type(eval_data).__name__}")
-    eval_every = 1 if eval_every is None else _check_positive_int(eval_every, "eval_every")
+        _validate.fail(TypeError, "eval_data", "be a pair (X_eval, y_eval)", type(eval_data).__name__)
+    eval_every = 1 if eval_every is None else _validate.integer(eval_every, "eval_every", minimum=1)
     if steps % eval_every:
-        raise ValueError(f"eval_every must divide steps={steps}, got eval_every={eval_every}")
+        _validate.fail(ValueError, "eval_every", f"divide steps={steps}", f"eval_every={eval_every}")
     X_eval, y_eval = _check_data(params, *eval_data, forward, loss, names=("X_eval", "y_eval"))
     return eval_every, X_eval, y_eval
 
@@ -428,9 +399,9 @@ def _check_eval(
 def _check_batch(batch_size: Any, n: int) -> Optional[int]:
     if batch_size is None:
         return None
-    batch_size = _check_positive_int(batch_size, "batch_size")
+    batch_size = _validate.integer(batch_size, "batch_size", minimum=1)
     if batch_size > n:
-        raise ValueError(f"batch_size must be at most the number of examples {n}, got {batch_size}")
+        _validate.fail(ValueError, "batch_size", f"be at most the number of examples {n}", str(batch_size))
     return batch_size
 
 
@@ -508,15 +479,15 @@ def fit(
     apply = _check_apply(apply)
     if activation is not None:
         resolve(activation)
-    steps = _check_positive_int(steps, "steps")
+    steps = _validate.integer(steps, "steps", minimum=1)
     opt = _opt_factory(optimizer, learning_rate, allow_instance=True)
     lr = 0.0 if isinstance(opt, optax.GradientTransformation) else _check_lr(learning_rate)
     forward = _forward(apply, activation)
     X, y = _check_data(params, X, y, forward, loss)
     batch_size = _check_batch(batch_size, X.shape[0])
     if batch_size is not None and key is None:
-        raise ValueError("key must be given (e.g. key=jax.random.key(0)) when batch_size is set")
-    key = _check_key(jax.random.key(0) if key is None else key)
+        _validate.fail(ValueError, "key", "be given (e.g. key=jax.random.key(0)) when batch_size is set", "None")
+    key = _validate.key(jax.random.key(0) if key is None else key)
     eval_every, X_eval, y_eval = _check_eval(eval_data, eval_every, steps, params, forward, loss)
     run = _jitted_runner(apply, activation, loss, opt, steps, batch_size, eval_every)
     return run(params, X, y, key, jnp.float32(lr), jnp.int32(0), X_eval, y_eval)
@@ -528,9 +499,7 @@ def fit(
 
 
 def _check_seed(seed: object, name: str = "seed") -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {seed!r}")
-    return int(seed)
+    return _validate.integer(seed, name, minimum=0)
 
 
 def seed_keys(seed: int) -> tuple[jax.Array, jax.Array]:
@@ -620,25 +589,23 @@ def sweep(
     of shape ``(2, 3, 2, 50)``.
     """
     if not callable(init):
-        raise TypeError(f"init must be a function key -> params, got {type(init).__name__}")
-    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (Sequence, np.ndarray)) or len(seeds) == 0:
-        raise ValueError(f"seeds must be a non-empty sequence of non-negative integers, got {seeds!r}")
-    seeds = [_check_seed(s, f"seeds[{i}]") for i, s in enumerate(seeds)]
+        _validate.fail(TypeError, "init", "be a function key -> params", type(init).__name__)
+    seeds = _validate.integers(seeds, "seeds", min_len=1, minimum=0, example="[0, 1, 2]")
     if (
         isinstance(learning_rates, (str, bytes))
         or not isinstance(learning_rates, (Sequence, np.ndarray, jax.Array))
-        or len(learning_rates) == 0
     ):
-        raise ValueError(f"learning_rates must be a non-empty sequence of positive numbers, got {learning_rates!r}")
+        _validate.fail(TypeError, "learning_rates", "be a non-empty sequence of positive numbers",
+                       repr(learning_rates))
+    if len(learning_rates) == 0:
+        _validate.fail(ValueError, "learning_rates", "be a non-empty sequence of positive numbers", "[]")
     try:
         lr_array = np.asarray(learning_rates, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"learning_rates must hold numbers, got {learning_rates!r}") from None
+        _validate.fail(TypeError, "learning_rates", "hold numbers", repr(learning_rates))
     if lr_array.ndim not in (1, 2) or lr_array.shape[-1] == 0:
-        raise ValueError(
-            f"learning_rates must be a sequence of positive numbers (or, with a list of activations, "
-            f"one row per activation), got shape {lr_array.shape}"
-        )
+        _validate.fail(ValueError, "learning_rates", "be a sequence of positive numbers (or, with a list of "
+                       "activations, one row per activation)", f"shape {lr_array.shape}")
     for idx, v in np.ndenumerate(lr_array):
         _check_lr(float(v), "learning_rates[" + ", ".join(map(str, idx)) + "]")
     lrs = lr_array[-1] if lr_array.ndim == 2 else lr_array
@@ -647,19 +614,17 @@ def sweep(
     multi = isinstance(activation, (list, tuple))
     if multi:
         if len(activation) == 0:
-            raise ValueError("activation must be a name, a callable, or a non-empty list of them, got []")
+            _validate.fail(ValueError, "activation", "be a name, a callable, or a non-empty list of them", "[]")
         activation = tuple(activation)
         for i, a in enumerate(activation):
             resolve(a, name=f"activation[{i}]")
     elif activation is not None:
         resolve(activation)
     if lr_array.ndim == 2 and (not multi or lr_array.shape[0] != len(activation)):
-        raise ValueError(
-            f"learning_rates of shape {lr_array.shape} (one row per activation) needs a list of "
-            f"{lr_array.shape[0]} activations, got activation={activation!r}"
-        )
+        _validate.fail(ValueError, "activation", f"be a list of {lr_array.shape[0]} activations for "
+                       f"learning_rates of shape {lr_array.shape} (one row per activation)", repr(activation))
     lr_grid = jnp.asarray(lr_array, dtype=jnp.float32)
-    steps = _check_positive_int(steps, "steps")
+    steps = _validate.integer(steps, "steps", minimum=1)
     opt = _opt_factory(optimizer, 0.0, allow_instance=False)
     forward = _forward(apply, activation[0] if multi else activation)
     params0 = init(seed_keys(seeds[0])[0])
@@ -671,8 +636,7 @@ def sweep(
     # Every run of the product as one flat batch: a single vmap compiles faster than nested ones.
     a_idx, s_idx, l_idx = (v.reshape(-1) for v in np.indices((n_act, len(seeds), len(lrs))))
     keys = jax.vmap(lambda s: jax.random.split(jax.random.key(s)))(jnp.asarray(seeds, dtype=jnp.uint32))
-    if not isinstance(vectorize, bool):
-        raise TypeError(f"vectorize must be True or False, got {type(vectorize).__name__}")
+    vectorize = _validate.boolean(vectorize, "vectorize")
     run = _jitted_sweep(init, vectorize, apply, activation, loss, opt, steps, batch_size, eval_every)
     params, hist = run(
         keys[s_idx, 0], keys[s_idx, 1], lr_grid[a_idx, l_idx] if lr_grid.ndim == 2 else lr_grid[l_idx],
@@ -712,11 +676,11 @@ def first_step_below(values: ArrayLike, threshold: float) -> np.ndarray:
     >>> first_step_below([[0.9, 0.5, 0.2, 0.1], [0.9, 0.8, 0.7, 0.6]], 0.25).tolist()
     [2.0, inf]
     """
+    _validate.real_dtype(values, "values")
     v = np.asarray(values, dtype=float)
     if v.ndim < 1 or v.shape[-1] < 1:
-        raise ValueError(f"values must have shape (..., steps) with steps >= 1, got shape {v.shape}")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating, np.integer)):
-        raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
+        _validate.fail(ValueError, "values", "have shape (..., steps) with steps >= 1", f"shape {v.shape}")
+    threshold = _validate.number(threshold, "threshold", finite=False, expected="a number")
     hit = v <= threshold
     first = np.argmax(hit, axis=-1).astype(float)
     first[~hit.any(axis=-1)] = np.inf

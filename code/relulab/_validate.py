@@ -1,0 +1,352 @@
+"""Input checks for every public function of relulab: the one place that validates arguments.
+
+Private module at the bottom of the package: it imports nothing from relulab, and every other
+module checks its arguments through it, so the same mistake gets the same exception and the
+same kind of message everywhere.
+
+Rule
+    A value of the wrong *type* (a string where a number belongs, a float where an integer
+    belongs, a bool array where real numbers belong) raises ``TypeError``; a value of the right
+    type but a wrong *value or shape* (zero where a positive integer belongs, an empty list, a
+    bias of the wrong length) raises ``ValueError``.
+
+Message format
+    ``"<argument> must <what was expected>, got <what came>"``, for example
+    ``"n must be a positive integer (>= 1), got 0"`` or
+    ``"params[0] b must have shape (3,) to match W of shape (2, 3), got shape (2,)"``.
+
+Every check returns the value it accepted (converted where it says so), so a caller writes
+``n = _validate.integer(n, "n", minimum=1)``. The checks look at types and shapes only, never
+at the values of arrays (except :func:`finite_params`), so they work on JAX tracers inside
+``jit`` and ``vmap``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any, NoReturn, Optional
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+__all__ = [
+    "boolean",
+    "choice",
+    "fail",
+    "float_array",
+    "integer",
+    "integers",
+    "key",
+    "number",
+    "params",
+    "finite_params",
+    "real_dtype",
+]
+
+
+def _got(value: Any) -> str:
+    """What came, for a message: the type, and the value when it is short."""
+    kind = type(value).__name__
+    if isinstance(value, (numbers.Number, str, bytes, type(None))) and len(repr(value)) <= 40:
+        return f"{kind} {value!r}" if value is not None else "None"
+    return kind
+
+
+def fail(error: type[Exception], name: str, expected: str, got: str) -> NoReturn:
+    """Raise ``error("<name> must <expected>, got <got>")``: the one message format."""
+    raise error(f"{name} must {expected}, got {got}")
+
+
+# ---------------------------------------------------------------------------- scalars
+
+
+def boolean(value: Any, name: str) -> bool:
+    """``value`` if it is ``True`` or ``False`` (a NumPy bool too), else ``TypeError``."""
+    if not isinstance(value, (bool, np.bool_)):
+        fail(TypeError, name, "be True or False", _got(value))
+    return bool(value)
+
+
+def _describe_int(minimum: Optional[int]) -> str:
+    if minimum == 1:
+        return "a positive integer (>= 1)"
+    if minimum == 0:
+        return "a non-negative integer (>= 0)"
+    return "an integer" if minimum is None else f"an integer >= {minimum}"
+
+
+def integer(value: Any, name: str, *, minimum: Optional[int] = None) -> int:
+    """``value`` as an ``int``: ``TypeError`` unless it is an integer (bools are not),
+    ``ValueError`` if it is below ``minimum``.
+
+    >>> integer(3, "n", minimum=1)
+    3
+    >>> integer(0, "n", minimum=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: n must be a positive integer (>= 1), got 0
+    """
+    expected = "be " + _describe_int(minimum)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        fail(TypeError, name, expected, _got(value))
+    if minimum is not None and value < minimum:
+        fail(ValueError, name, expected, str(int(value)))
+    return int(value)
+
+
+def integers(value: Any, name: str, *, min_len: int = 0, minimum: int = 1, example: str = "[2, 16, 1]") -> tuple[int, ...]:
+    """A sequence of integers ``>= minimum`` (e.g. layer widths) as a tuple of ``int``.
+
+    A 1D integer array is accepted too. ``TypeError`` for a non-sequence or a non-integer
+    entry, ``ValueError`` for fewer than ``min_len`` entries or an entry below ``minimum``.
+    """
+    if isinstance(value, (np.ndarray, jax.Array)) and np.ndim(value) == 1:
+        value = [v.item() for v in np.asarray(value)]
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        plural = {1: "positive integers", 0: "non-negative integers"}.get(minimum, f"integers >= {minimum}")
+        fail(TypeError, name, f"be a sequence of {plural} such as {example}", _got(value))
+    if len(value) < min_len:
+        fail(ValueError, name, f"have at least {min_len} {'entry' if min_len == 1 else 'entries'}", repr(list(value)))
+    return tuple(integer(v, f"{name}[{i}]", minimum=minimum) for i, v in enumerate(value))
+
+
+def number(
+    value: Any,
+    name: str,
+    *,
+    low: Optional[float] = None,
+    high: Optional[float] = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    finite: bool = True,
+    expected: Optional[str] = None,
+) -> float:
+    """``value`` as a ``float``: ``TypeError`` unless it is a real number (not a bool),
+    ``ValueError`` outside the interval between ``low`` and ``high`` (open or closed ends)
+    or, with ``finite``, for nan and inf. ``expected`` replaces the generated description.
+
+    >>> number(0.5, "p", low=0, high=1, low_open=True, high_open=True)
+    0.5
+    >>> number("a", "p", low=0, high=1, low_open=True, high_open=True)
+    Traceback (most recent call last):
+    ...
+    TypeError: p must be a number in (0, 1), got str 'a'
+    """
+    if expected is None:
+        if low is not None and high is not None:
+            expected = f"a number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        elif low is not None:
+            expected = f"a number {'>' if low_open else '>='} {low:g}"
+        elif high is not None:
+            expected = f"a number {'<' if high_open else '<='} {high:g}"
+        else:
+            expected = "a finite real number" if finite else "a real number"
+    expected = "be " + expected
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+        if isinstance(value, (np.ndarray, jax.Array)) and np.ndim(value) == 0 and real_dtype(value, name, quiet=True):
+            value = value.item()
+        else:
+            fail(TypeError, name, expected, _got(value))
+    v = float(value)
+    bad = (
+        (finite and not np.isfinite(v))
+        or (low is not None and (v <= low if low_open else v < low))
+        or (high is not None and (v >= high if high_open else v > high))
+        or np.isnan(v)
+    )
+    if bad:
+        fail(ValueError, name, expected, str(value.item() if isinstance(value, np.generic) else value))
+    return v
+
+
+def choice(value: Any, name: str, options: Sequence[str], *, callable_ok: bool = False) -> Any:
+    """``value`` if it is one of the names ``options`` (or, with ``callable_ok``, a callable).
+
+    ``TypeError`` for something that is neither a string (nor a callable), ``ValueError`` for a
+    string that is not one of the names.
+
+    >>> choice("he", "init", ("he", "glorot"))
+    'he'
+    >>> choice("xavier", "init", ("he", "glorot"))
+    Traceback (most recent call last):
+    ...
+    ValueError: init must be one of he, glorot, got 'xavier'
+    """
+    expected = "be one of " + ", ".join(options) + (" or a callable" if callable_ok else "")
+    if callable_ok and callable(value) and not isinstance(value, str):
+        return value
+    if not isinstance(value, str):
+        fail(TypeError, name, expected, _got(value))
+    if value not in options:
+        fail(ValueError, name, expected, repr(value))
+    return value
+
+
+# ---------------------------------------------------------------------------- keys
+
+
+def key(value: Any, name: str = "key") -> jax.Array:
+    """A single JAX PRNG key: typed (``jax.random.key(0)``, shape ``()``) or legacy
+    (``jax.random.PRNGKey(0)``, ``uint32`` of shape ``(2,)``)."""
+    expected = "be a JAX PRNG key such as jax.random.key(0)"
+    if not isinstance(value, (jax.Array, jax.core.Tracer)):
+        fail(TypeError, name, expected, _got(value))
+    if jnp.issubdtype(value.dtype, jax.dtypes.prng_key):
+        if value.shape != ():
+            fail(ValueError, name, "be a single PRNG key of shape ()", f"a key array of shape {value.shape}")
+        return value
+    if value.dtype == jnp.uint32 and value.shape == (2,):
+        return value
+    fail(TypeError, name, expected + " (or a legacy uint32 key of shape (2,))",
+         f"an array of dtype {value.dtype} and shape {value.shape}")
+
+
+# ---------------------------------------------------------------------------- arrays
+
+
+def real_dtype(value: Any, name: str, *, quiet: bool = False) -> Any:
+    """The dtype of ``value`` if it holds real numbers (integer or floating, not bool), else
+    ``TypeError`` (or, with ``quiet``, ``None``). Never copies a JAX array or a tracer."""
+    expected = "be an array of real numbers"
+    if isinstance(value, (jax.Array, jax.core.Tracer)):
+        dtype = np.dtype(value.dtype) if not jnp.issubdtype(value.dtype, jax.dtypes.prng_key) else None
+    else:
+        try:
+            dtype = np.asarray(value).dtype
+        except Exception:  # ragged nested lists and the like
+            if quiet:
+                return None
+            fail(TypeError, name, expected, _got(value))
+    ok = dtype is not None and dtype != np.bool_ and (
+        np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.integer))
+    if not ok:
+        if quiet:
+            return None
+        fail(TypeError, name, expected, f"dtype {dtype}" if dtype is not None else _got(value))
+    return dtype
+
+
+def float_array(value: Any, name: str, *, dtype: Any = None) -> jax.Array:
+    """``value`` as a floating JAX array: floats keep their dtype, integers become ``dtype``
+    (default: JAX's default float), anything else is a ``TypeError``.
+
+    >>> float_array([1, 2], "x").dtype
+    dtype('float32')
+    >>> float_array([True], "x")
+    Traceback (most recent call last):
+    ...
+    TypeError: x must be an array of real numbers, got dtype bool
+    """
+    real_dtype(value, name)
+    arr = jnp.asarray(value)
+    if not jnp.issubdtype(arr.dtype, jnp.floating):
+        arr = arr.astype(dtype if dtype is not None else jnp.result_type(float))
+    return arr
+
+
+# ---------------------------------------------------------------------------- parameters
+
+
+def _floating(a: Any) -> Any:
+    """``a`` unchanged if it is a floating array; integers as float64 (NumPy) or JAX's default
+    float (JAX arrays and tracers); nested lists as NumPy arrays."""
+    if isinstance(a, (jax.Array, jax.core.Tracer)):
+        return a if jnp.issubdtype(a.dtype, jnp.floating) else a.astype(jnp.result_type(float))
+    a = np.asarray(a)
+    return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
+
+
+def params(
+    value: Any,
+    name: str = "params",
+    *,
+    conv: bool = False,
+    n_in: Optional[int] = None,
+    n_out: Optional[int] = None,
+    source: str = "mlp_init",
+) -> list[tuple[Any, Any]]:
+    """A list of ``(W, b)`` layers whose shapes chain: the checks shared by every module.
+
+    Dense layers have ``W`` of shape ``(n_in, n_out)`` and ``b`` of shape ``(n_out,)``, and
+    each layer's ``n_in`` is the previous layer's ``n_out``. With ``conv=True`` the list may
+    start with convolution layers, ``W`` of shape ``(k_h, k_w, c_in, c_out)`` (HWIO), whose
+    channels chain; a convolution cannot follow a dense layer (the first dense layer's width
+    depends on the image size and is checked where that is known). ``n_in``/``n_out`` fix the
+    network's input and output widths. Integer weights are converted to floats; the layers are
+    otherwise returned as given (shapes only are inspected, so tracers pass).
+
+    Raises:
+        TypeError: not a list or tuple, a layer that is not a pair, an array that does not
+            hold real numbers.
+        ValueError: an empty list, a wrong rank, a zero size, a bias of the wrong shape,
+            shapes that do not chain, or the wrong input or output width.
+    """
+    expected = f"be a non-empty list of (W, b) pairs (as returned by {source})"
+    if not isinstance(value, (list, tuple)):
+        fail(TypeError, name, expected, _got(value))
+    if len(value) == 0:
+        fail(ValueError, name, expected, f"an empty {type(value).__name__}")
+    out = []
+    prev: Optional[int] = None  # outputs (or channels) of the previous layer
+    seen_dense = False
+    for i, layer in enumerate(value):
+        where = f"{name}[{i}]"
+        if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+            got = type(layer).__name__ + (f" of length {len(layer)}" if isinstance(layer, (list, tuple)) else "")
+            fail(TypeError, where, "be a (W, b) pair", got)
+        W, b = layer
+        for part, arr in (("W", W), ("b", b)):
+            real_dtype(arr, f"{where} {part}")
+        W, b = _floating(W), _floating(b)
+        wshape, bshape = tuple(np.shape(W)), tuple(np.shape(b))
+        if conv and len(wshape) == 4:
+            if seen_dense:
+                fail(ValueError, f"{where} W", "have shape (n_in, n_out): a convolution cannot follow a dense layer",
+                     f"shape {wshape}")
+            if min(wshape) < 1:
+                fail(ValueError, f"{where} W", "have every size >= 1", f"shape {wshape}")
+            if prev is not None and wshape[2] != prev:
+                fail(ValueError, f"{where} W",
+                     f"have c_in = previous c_out, i.e. shape (k_h, k_w, {prev}, c_out) since the previous "
+                     f"layer has {prev} output channels", f"shape {wshape}")
+        else:
+            if len(wshape) != 2:
+                shapes = "(n_in, n_out) or, for a convolution, (k_h, k_w, c_in, c_out)" if conv else "(n_in, n_out)"
+                fail(ValueError, f"{where} W", f"have shape {shapes}", f"shape {wshape}")
+            if min(wshape) < 1:
+                fail(ValueError, f"{where} W", "have n_in >= 1 and n_out >= 1", f"shape {wshape}")
+            if i == 0 and n_in is not None and wshape[0] != n_in:
+                fail(ValueError, f"{where} W",
+                     f"have n_in = {n_in} (a network of {n_in} input{'s' if n_in > 1 else ''})", f"shape {wshape}")
+            if prev is not None and (seen_dense or not conv) and wshape[0] != prev:
+                fail(ValueError, f"{where} W",
+                     f"have n_in = previous n_out, i.e. shape ({prev}, n_out) since the previous layer has "
+                     f"{prev} outputs", f"shape {wshape}")
+            seen_dense = True
+        if bshape != (wshape[-1],):
+            fail(ValueError, f"{where} b", f"have shape ({wshape[-1]},) to match W of shape {wshape}",
+                 f"shape {bshape}")
+        prev = wshape[-1]
+        out.append((W, b))
+    if n_out is not None and prev != n_out:
+        fail(ValueError, f"{name}[{len(out) - 1}] W",
+             f"have n_out = {n_out} (a network of {n_out} output{'s' if n_out > 1 else ''})",
+             f"shape {tuple(np.shape(out[-1][0]))}")
+    return out
+
+
+def finite_params(
+    value: Any, name: str = "params", *, n_in: Optional[int] = None, n_out: Optional[int] = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`params`, then float64 NumPy copies, checked to hold no nan or inf
+    (``ValueError``): for the exact float64 algorithms of :mod:`relulab.regions`."""
+    out = []
+    for i, (W, b) in enumerate(params(value, name, n_in=n_in, n_out=n_out)):
+        W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        for part, arr in (("W", W), ("b", b)):
+            if not np.all(np.isfinite(arr)):
+                fail(ValueError, f"{name}[{i}] {part}", "hold finite numbers", "non-finite values (nan or inf)")
+        out.append((W, b))
+    return out
