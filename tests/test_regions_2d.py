@@ -398,3 +398,10 @@ def test_bad_arrangement_bound():
         arrangement_bound(-1)
     with pytest.raises(TypeError, match=r"n_inputs must be a positive integer \(>= 1\), got float 2.5"):
         arrangement_bound(3, 2.5)
+
+
+def test_constructions_are_importable_from_regions_and_their_own_module():
+    from relulab import constructions, regions
+
+    assert regions.sawtooth_params is constructions.sawtooth_params
+    assert regions.yarotsky_square_params is constructions.yarotsky_square_params

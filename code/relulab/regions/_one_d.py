@@ -1,23 +1,31 @@
-"""Exact linear pieces and activation regions of ReLU networks.
+"""Exact linear pieces of a ReLU network of one input: :func:`count_pieces_1d` and friends.
 
-A ReLU MLP (parameters as in :mod:`relulab.nets`: a list of ``(W, b)`` with
-``x @ W + b`` and a linear last layer) computes a continuous piecewise-linear
-function. This module counts its pieces exactly, from the weights.
+Private module: the public names are importable from :mod:`relulab.regions`.
+
+The 1D part works in float64 NumPy rather than JAX: JAX computes in float32 unless x64 is
+switched on globally, and switch points are found here in closed form.
 """
 
 from __future__ import annotations
 
-# ---- 1D: breakpoints_1d, count_pieces_1d (issue 7) --------------------------------
-# The 1D part works in float64 NumPy rather than JAX: JAX computes in float32 unless
-# x64 is switched on globally, and switch points are found here in closed form.
-# Names private to this section end in ``_1d`` (the 2D section lives in the same file).
-from collections.abc import Sequence  # noqa: E402
-from typing import NamedTuple  # noqa: E402
+from collections.abc import Sequence
+from typing import NamedTuple
 
-import numpy as np  # noqa: E402
-from jax.typing import ArrayLike  # noqa: E402
+import numpy as np
+from jax.typing import ArrayLike
 
-from . import _validate  # noqa: E402
+from .. import _validate
+
+__all__ = [
+    "DEFAULT_RTOL_1D",
+    "Pieces1D",
+    "Switch1D",
+    "breakpoints_1d",
+    "count_pieces_1d",
+    "pieces_1d",
+    "unit_switches_1d",
+]
+
 
 DEFAULT_RTOL_1D: float = 1e-9
 """Relative tolerance of the 1D functions (see :func:`pieces_1d`)."""
@@ -327,253 +335,3 @@ def count_pieces_1d(
     (2, 1)
     """
     return int(pieces_1d(params, lo, hi, merge=True, rtol=rtol).slopes.shape[0])
-
-
-# ---- 2D: count_regions_2d, region polygons, sawtooth and Yarotsky constructions (issue 8)
-# The 2D counter also works in float64 NumPy; the polygon machinery (and the exact meaning
-# of its tolerance) lives in the private module ``relulab._polygons``. Names private to
-# this section end in ``_2d``.
-import math  # noqa: E402
-from collections.abc import Sequence  # noqa: E402, F811
-
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402, F811
-from jax.typing import ArrayLike  # noqa: E402, F811
-
-from ._polygons import DEFAULT_TOL as DEFAULT_TOL_2D  # noqa: E402
-from ._polygons import split_network as _split_network_2d  # noqa: E402
-
-
-def _validate_params_2d(params: Sequence) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Check MLP params for a network with two inputs; return float64 copies."""
-    return _validate.finite_params(params, n_in=2)
-
-
-def _validate_box_2d(box: Sequence[float]) -> tuple[float, float, float, float]:
-    expected = "be four real numbers (xmin, xmax, ymin, ymax)"
-    if isinstance(box, (str, bytes)) or not isinstance(box, (Sequence, np.ndarray)):
-        _validate.fail(TypeError, "box", expected, repr(box))
-    if len(box) != 4:
-        _validate.fail(ValueError, "box", expected, repr(box))
-    xmin, xmax, ymin, ymax = (_validate.number(v, f"box[{i}]") for i, v in enumerate(box))
-    if not (xmin < xmax and ymin < ymax):
-        _validate.fail(ValueError, "box", "satisfy xmin < xmax and ymin < ymax", repr(box))
-    return xmin, xmax, ymin, ymax
-
-
-def _validate_tol_2d(tol: float) -> float:
-    return _validate.number(tol, "tol", low=0.0, high=1e-3, high_open=True)
-
-
-def region_polygons(
-    params: Sequence[tuple[ArrayLike, ArrayLike]],
-    box: Sequence[float],
-    *,
-    tol: float = DEFAULT_TOL_2D,
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    r"""The activation regions of a two-input ReLU MLP inside a box, as polygons.
-
-    An *activation region* is a connected set of inputs on which every hidden unit
-    keeps one state (active: pre-activation :math:`> 0`; inactive: :math:`\le 0`).
-    The regions are computed from the weights by exact convex-polygon splitting,
-    layer by layer: on a region every unit of the next layer is an affine function
-    of the input, so its zero set is a line, and splitting the region by those lines
-    gives the next layer's regions. Every region is a convex polygon, and no two
-    regions share an activation pattern (the inputs with one pattern form an
-    intersection of half-planes, which is convex, hence connected). The output of
-    the network is affine on each region; neighbouring regions may carry the same
-    affine function, so the number of *linear pieces* can be smaller.
-
-    Arithmetic is float64. A vertex ``x`` lies on a unit's line when the unit's value
-    there is within ``tol * (|x| @ |a| + |c|) + 100 * eps * R * sum(|a|)`` of zero,
-    where ``|a|``, ``|c|`` are the unit's affine coefficients on the region computed
-    with absolute values of every weight and bias (the size of the terms whose sum is
-    the value, hence of its rounding error), ``eps`` is float64's machine epsilon and
-    ``R`` the box's largest absolute coordinate. So lines that only touch a vertex, run
-    along an edge or meet at one point up to rounding do not create zero-area slivers;
-    regions thinner than this tolerance merge with a neighbour.
-
-    Args:
-        params: MLP parameters, a list of ``(W, b)`` with ``W`` of shape
-            ``(n_in, n_out)``, ReLU after every layer except the last; the first
-            layer has ``n_in = 2``. The (linear) last layer does not create regions.
-        box: ``(xmin, xmax, ymin, ymax)``, finite, ``xmin < xmax``, ``ymin < ymax``.
-        tol: the relative tolerance above, in ``[0, 1e-3)``.
-
-    Returns:
-        A list of ``(vertices, pattern)``, one per region: ``vertices`` a float64
-        array of shape ``(k, 2)``, the corners of the convex polygon in
-        counter-clockwise order; ``pattern`` a boolean array of shape ``(N,)``
-        (``N`` = number of hidden units), the state of every hidden unit on the
-        region, first hidden layer first. The areas add up to the box's area.
-
-    >>> params = [(np.eye(2), np.zeros(2)), (np.ones((2, 1)), np.zeros(1))]
-    >>> regions = region_polygons(params, (-1, 1, -1, 1))   # split by x = 0 and y = 0
-    >>> sorted(p.tolist() for _, p in regions)
-    [[False, False], [False, True], [True, False], [True, True]]
-    >>> [v.shape for v, p in regions if p.all()]
-    [(4, 2)]
-    """
-    layers = _validate_params_2d(params)
-    box = _validate_box_2d(box)
-    tol = _validate_tol_2d(tol)
-    v, nv, patterns = _split_network_2d(layers[:-1], box, tol)
-    return [(v[i, : nv[i]].copy(), patterns[i].copy()) for i in range(v.shape[0])]
-
-
-def count_regions_2d(
-    params: Sequence[tuple[ArrayLike, ArrayLike]],
-    box: Sequence[float],
-    *,
-    tol: float = DEFAULT_TOL_2D,
-) -> int:
-    r"""The exact number of activation regions of a two-input ReLU MLP inside a box.
-
-    Computed from the weights by convex-polygon splitting (not by sampling), as
-    described in :func:`region_polygons`; it equals ``len(region_polygons(params, box))``.
-    For one hidden layer of ``n`` units whose lines are in general position and all
-    cross inside the box, it is :func:`arrangement_bound` ``(n, 2)``
-    :math:`= 1 + n + \binom{n}{2}`.
-
-    Args:
-        params: MLP parameters (first layer ``n_in = 2``, ReLU hidden layers, linear
-            last layer), as for :func:`region_polygons`.
-        box: ``(xmin, xmax, ymin, ymax)``.
-        tol: relative tolerance, see :func:`region_polygons`.
-
-    Returns:
-        The number of regions, an ``int >= 1``.
-
-    >>> rng = np.random.default_rng(0)
-    >>> params = [(rng.normal(size=(2, 5)), rng.normal(size=5)), (np.ones((5, 1)), np.zeros(1))]
-    >>> count_regions_2d(params, (-100, 100, -100, 100)), arrangement_bound(5)
-    (16, 16)
-    """
-    layers = _validate_params_2d(params)
-    box = _validate_box_2d(box)
-    tol = _validate_tol_2d(tol)
-    v, _, _ = _split_network_2d(layers[:-1], box, tol)
-    return int(v.shape[0])
-
-
-def arrangement_bound(n_units: int, n_inputs: int = 2) -> int:
-    r"""Most regions that ``n_units`` hyperplanes can cut :math:`\mathbb{R}^{n_0}` into.
-
-    .. math::
-
-        \sum_{j=0}^{n_0} \binom{n_1}{j}
-
-    (Zaslavsky 1975), reached exactly when the hyperplanes are in general position.
-    It bounds the activation regions of a network with one hidden layer of
-    :math:`n_1` ReLUs on :math:`n_0` inputs.
-
-    Args:
-        n_units: number of hyperplanes (hidden units) :math:`n_1 \ge 0`.
-        n_inputs: input dimension :math:`n_0 \ge 1`.
-
-    Returns:
-        The bound, an ``int``.
-
-    >>> arrangement_bound(3), arrangement_bound(64), arrangement_bound(3, n_inputs=1)
-    (7, 2081, 4)
-    """
-    n_units = _validate.integer(n_units, "n_units", minimum=0)
-    n_inputs = _validate.integer(n_inputs, "n_inputs", minimum=1)
-    return sum(math.comb(n_units, j) for j in range(n_inputs + 1))
-
-
-def _check_level_2d(value: int, name: str) -> int:
-    return _validate.integer(value, name, minimum=0)
-
-
-def _as_params_2d(layers: list[tuple[list, list]], dtype: jnp.dtype) -> list:
-    return [(jnp.asarray(W, dtype=dtype), jnp.asarray(b, dtype=dtype)) for W, b in layers]
-
-
-def sawtooth_params(k: int, *, dtype: jnp.dtype = jnp.float32) -> list[tuple[jax.Array, jax.Array]]:
-    r"""MLP parameters computing Telgarsky's tent map composed ``k`` times on :math:`[0, 1]`.
-
-    The tent map :math:`t(x) = 2\,\mathrm{relu}(x) - 4\,\mathrm{relu}(x - 1/2)` is
-    :math:`2x` on :math:`[0, 1/2]` and :math:`2 - 2x` on :math:`[1/2, 1]`; it maps
-    :math:`[0, 1]` onto itself, so its ``k``-fold composition :math:`t^{k}` is a
-    sawtooth with :math:`2^{k-1}` teeth, i.e. :math:`2^k` linear pieces of slope
-    :math:`\pm 2^k` (Telgarsky 2016). Each hidden layer holds the two units
-    :math:`\mathrm{relu}(u)` and :math:`\mathrm{relu}(u - 1/2)` of the previous
-    composition :math:`u = t^{s-1}(x)` (since :math:`u \ge 0` on :math:`[0, 1]`, the
-    outer ReLU of Telgarsky's formula is not needed there), so the network has
-    ``k`` hidden layers of width 2 and ``6k - 1`` parameters; the weights are exact
-    in any float format. Outside :math:`[0, 1]` it is still piecewise linear but no
-    longer a sawtooth.
-
-    Args:
-        k: number of compositions, ``k >= 0`` (``k = 0`` gives the identity, one
-            linear layer).
-        dtype: floating dtype of the arrays.
-
-    Returns:
-        A list of ``k + 1`` pairs ``(W, b)``: widths ``[1, 2, ..., 2, 1]``.
-
-    >>> from relulab.nets import mlp_apply
-    >>> x = jnp.array([[0.0], [0.125], [0.25], [0.375], [0.5]])
-    >>> mlp_apply(sawtooth_params(2), x).ravel().tolist()   # t(t(x)): up, down, up, down
-    [0.0, 0.5, 1.0, 0.5, 0.0]
-    """
-    k = _check_level_2d(k, "k")
-    if k == 0:
-        return _as_params_2d([([[1.0]], [0.0])], dtype)
-    layers = [([[1.0, 1.0]], [0.0, -0.5])]
-    layers += [([[2.0, 2.0], [-4.0, -4.0]], [0.0, -0.5])] * (k - 1)
-    layers += [([[2.0], [-4.0]], [0.0])]
-    return _as_params_2d(layers, dtype)
-
-
-def yarotsky_square_params(
-    m: int, *, dtype: jnp.dtype = jnp.float32
-) -> list[tuple[jax.Array, jax.Array]]:
-    r"""MLP parameters of Yarotsky's approximation of :math:`x^2` on :math:`[0, 1]` with ``m`` levels.
-
-    With the hat function :math:`g(x) = 2\,\mathrm{relu}(x) - 4\,\mathrm{relu}(x-1/2)
-    + 2\,\mathrm{relu}(x-1)` and :math:`g_s` its ``s``-fold composition (a sawtooth),
-    Yarotsky (2017) writes
-
-    .. math::
-
-        f_m(x) = x - \sum_{s=1}^{m} \frac{g_s(x)}{4^s},
-
-    the piecewise-linear interpolant of :math:`x^2` at the :math:`2^m + 1` points
-    :math:`i / 2^m`, with :math:`\max_{[0,1]} |f_m(x) - x^2| = 2^{-2m-2}`.
-
-    The network carries the input through the layers (``x = relu(x)`` on
-    :math:`[0, 1]`): hidden layer ``s`` (``s = 1..m``) holds
-    :math:`\mathrm{relu}(g_{s-1})`, :math:`\mathrm{relu}(g_{s-1} - 1/2)` (from which
-    :math:`g_s` is a linear combination) and :math:`\mathrm{relu}(f_{s-1}) = f_{s-1}`
-    (it is :math:`\ge x^2 \ge 0`), with :math:`g_0 = f_0 = x`; the linear output
-    layer returns :math:`f_m`. So: ``m`` hidden layers of width 3, weights bounded by
-    4 in absolute value, whatever ``m``. (The term :math:`2\,\mathrm{relu}(x-1)` of
-    :math:`g` vanishes on :math:`[0, 1]` and is left out.)
-
-    Args:
-        m: number of levels, ``m >= 0`` (``m = 0`` gives :math:`f_0(x) = x`).
-        dtype: floating dtype of the arrays.
-
-    Returns:
-        A list of ``m + 1`` pairs ``(W, b)``: widths ``[1, 3, ..., 3, 1]``.
-
-    >>> from relulab.nets import mlp_apply
-    >>> x = jnp.linspace(0.0, 1.0, 1025)[:, None]
-    >>> err = jnp.max(jnp.abs(mlp_apply(yarotsky_square_params(3), x) - x**2))
-    >>> float(err), 2.0 ** (-2 * 3 - 2)
-    (0.00390625, 0.00390625)
-    """
-    m = _check_level_2d(m, "m")
-    if m == 0:
-        return _as_params_2d([([[1.0]], [0.0])], dtype)
-    layers = [([[1.0, 1.0, 1.0]], [0.0, -0.5, 0.0])]
-    for s in range(2, m + 1):
-        q = 4.0 ** -(s - 1)
-        layers.append(([[2.0, 2.0, -2.0 * q], [-4.0, -4.0, 4.0 * q], [0.0, 0.0, 1.0]],
-                       [0.0, -0.5, 0.0]))
-    q = 4.0**-m
-    layers.append(([[-2.0 * q], [4.0 * q], [1.0]], [0.0]))
-    return _as_params_2d(layers, dtype)
