@@ -19,10 +19,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from relulab_browser import (  # noqa: E402
+    REPO,
     CHROMIUM,
     CHROMIUM_ARGS,
     FIXTURES,
     IN_CI,
+    LAB_METRICS,
     NODE_MODULES,
     SITE,
     PageReport,
@@ -30,10 +32,14 @@ from relulab_browser import (  # noqa: E402
     browser_problem,
     build_report,
     discover_pages,
+    lab_problem,
     site_problem,
     skip_or_fail,
+    start_jupyter,
     start_server,
 )
+
+LAB_COPY = ("chapters", "jupytext.toml", "pyproject.toml")  # what a Binder checkout has that the lab tests use
 
 
 def pytest_report_header(config: Any) -> str:
@@ -104,10 +110,34 @@ def pytest_generate_tests(metafunc: Any) -> None:
         metafunc.parametrize("page_path", pages or ["<no built site>"])
 
 
+@pytest.fixture(scope="session")
+def jupyter_lab(tmp_path_factory):
+    """JupyterLab from the project environment (as postBuild set it up) serving a copy of the
+    repository's chapters (``$RELULAB_LAB_SOURCE`` instead of the working tree, if set), with a
+    token, on a free port; stopped at the end of the session."""
+    problem = browser_problem() or lab_problem()
+    if problem:
+        skip_or_fail(problem)
+    src = Path(os.environ.get("RELULAB_LAB_SOURCE", REPO))
+    root = tmp_path_factory.mktemp("lab-root")
+    for name in LAB_COPY:
+        if (src / name).is_dir():
+            shutil.copytree(src / name, root / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        elif (src / name).is_file():
+            shutil.copy2(src / name, root / name)
+    server = start_jupyter(root, tmp_path_factory.mktemp("lab-home"))
+    yield server
+    server.stop()
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    tr = terminalreporter
+    if LAB_METRICS:
+        tr.section("JupyterLab: Run All and live sliders per chapter")
+        for chapter, m in LAB_METRICS.items():
+            tr.write_line(f"{chapter:<22} " + ", ".join(f"{k}: {v}" for k, v in m.items()))
     if not _REPORTS:
         return
-    tr = terminalreporter
     tr.section("browser: page weight and axe-core results")
     tr.write_line(
         f"{'page':<40} {'own KB':>7} {'transfer KB':>11} {'raw KB':>7}  axe violations (impact: rule x nodes)"

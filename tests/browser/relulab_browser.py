@@ -497,3 +497,135 @@ def discover_pages(site: Path = SITE, *, redirects: bool = False) -> list[str]:
         if (redirect_target(p) is not None) == redirects:
             pages.append(rel)
     return sorted(pages)
+
+
+# ------------------------------------------------------------ Jupyter server
+LAB_PYTHON = Path(os.environ.get("RELULAB_LAB_PYTHON", REPO / ".venv" / "bin" / "python"))
+LAB_OVERRIDES = REPO / "jupyterlab-overrides.json"
+LAB_METRICS: dict[str, dict] = {}  # chapter -> measurements, filled by test_lab.py, printed by conftest
+
+
+def lab_problem() -> str | None:
+    """Why JupyterLab cannot be tested here, or None (postBuild must have been applied)."""
+    import subprocess
+
+    if not LAB_PYTHON.is_file():
+        return f"no project environment at {LAB_PYTHON} (run `make lab` or `make test`)"
+    probe = subprocess.run(
+        [str(LAB_PYTHON), "-c", "import sys, jupyterlab; print(sys.prefix); print(jupyterlab.__version__)"],
+        capture_output=True, text=True,
+    )
+    if probe.returncode != 0:
+        return "JupyterLab is not installed in the project environment (postBuild installs it: run `make lab`)"
+    prefix = Path(probe.stdout.split()[0])
+    installed = prefix / "etc/jupyter/labconfig/default_setting_overrides.d/relu-book.json"
+    if not installed.is_file() or installed.read_bytes() != LAB_OVERRIDES.read_bytes():
+        return f"{installed} is missing or differs from jupyterlab-overrides.json (postBuild has not run since it changed: run `make lab`)"
+    return None
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class JupyterServer:
+    """A Jupyter server (JupyterLab) started from the project environment for one test session."""
+
+    url: str
+    token: str
+    root: Path
+    home: Path
+    process: Any
+    log: Path
+
+    def api(self, path: str, method: str = "GET", body: Any = None) -> Any:
+        import urllib.request
+
+        req = urllib.request.Request(
+            self.url + path.lstrip("/"), method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as r:
+            data = r.read()
+        return json.loads(data) if data else None
+
+    def kernel_client(self, kernel_id: str):
+        """A blocking jupyter_client connected to one of this server's kernels."""
+        from jupyter_client import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_file(str(self.home / "runtime" / f"kernel-{kernel_id}.json"))
+        kc.start_channels()
+        kc.wait_for_ready(timeout=30)
+        return kc
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def start_jupyter(root: Path, home: Path, *, extra_args: list[str] = (), allow_origin: str | None = None,
+                  timeout: float = 120) -> JupyterServer:
+    """Start ``python -m jupyterlab`` from the project environment on 127.0.0.1, a free port and a
+    random token, serving ``root``. User-level Jupyter directories (config, data, runtime, lab
+    settings and workspaces) are fresh ones under ``home``, so only what postBuild installed into
+    the environment applies, as on Binder."""
+    import secrets
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    token = secrets.token_hex(16)
+    port = free_port()
+    dirs = {k: home / k for k in ("config", "data", "runtime", "settings", "workspaces")}
+    for d in dirs.values():
+        d.mkdir(parents=True, exist_ok=True)
+    server_config: dict[str, Any] = {
+        # No news prompt and no update check (they would reach the internet), nothing else changed.
+        "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
+        "ServerApp": {"open_browser": False},
+    }
+    if allow_origin:
+        server_config["ServerApp"].update({"allow_origin": allow_origin, "allow_credentials": True})
+    (dirs["config"] / "jupyter_server_config.json").write_text(json.dumps(server_config))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JUPYTERLAB", "JPY_"))}
+    env.update(
+        JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_DATA_DIR=str(dirs["data"]),
+        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]), JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]), JAX_PLATFORMS="cpu",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+    )
+    args = [str(LAB_PYTHON), "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+            *extra_args]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    log = home / "jupyter.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(args, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = JupyterServer(f"http://127.0.0.1:{port}/", token, root, home, proc, log)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            server.api("api/status")
+            return server
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.5)
+    server.stop()
+    raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
