@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from relulab import interactive
-from relulab.interactive import MAX_FRAMES, InteractiveFigure, interactive_figure
+from relulab.interactive import FRAME_DPI, LIVE_DPI, MAX_FRAMES, InteractiveFigure, interactive_figure
 from relulab.plots import figure
 
 X = np.linspace(-1.0, 1.0, 21)
@@ -67,7 +67,7 @@ def test_frame_k_is_the_state_at_unravel_index_k():
     for k in range(len(frames)):
         idx = np.unravel_index(k, f.shape)
         f.update(**f.values_at(idx))
-        expected = f._full_rgba(interactive.FRAME_DPI)[..., :3].astype(np.int16)
+        expected = f.render(FRAME_DPI, blit=False)[..., :3].astype(np.int16)
         got = decode(frames[k])
         # frames are palette-quantised: allow a small per-pixel error on average
         assert got.shape == expected.shape
@@ -148,26 +148,40 @@ def _kinds_setup():
 
 
 def test_blitted_render_equals_full_draw():
+    """Steps that only change artists in place are blitted, and a blit paints exactly what a
+    full draw paints; steps that change limits are full draws."""
     f = interactive_figure(_kinds_setup(), {"a": [-1.0, 0.0, 0.5, 1.0], "wide": [0.5, 1.0, 2.0]}, alt="kinds")
-    for a, wide in [(0.5, 0.5), (1.0, 0.5), (-1.0, 1.0), (1.0, 2.0), (0.0, 2.0), (0.5, 0.5)]:
+    steps = [  # (a, wide, how the step must be redrawn)
+        (0.5, 0.5, "full"),     # the first redraw caches the background
+        (1.0, 0.5, "blitted"),
+        (-1.0, 1.0, "blitted"),
+        (1.0, 2.0, "full"),     # y limits change
+        (0.0, 2.0, "blitted"),
+        (0.5, 0.5, "full"),     # y limits change back
+    ]
+    for a, wide, how in steps:
         f.update(a=a, wide=wide)
-        fast = f._rgba(100).astype(np.int16)
-        full = f._full_rgba(100).astype(np.int16)
+        before = f.redraws
+        fast = f.render(100).astype(np.int16)
+        after = f.redraws
+        assert after[how] == before[how] + 1 and sum(after.values()) == sum(before.values()) + 1, (a, wide)
+        full = f.render(100, blit=False).astype(np.int16)
+        assert f.redraws == after  # the reference draw is not counted
         assert np.abs(fast - full).max() <= 2, (a, wide)
-    assert f._blitter.dynamic
-    assert f._blitter.blits >= 3  # the steps without a limit change were blitted
-    assert f._blitter.full_draws >= 2  # the limit changes were not
+        assert np.abs(fast - full).mean() < 0.01, (a, wide)
 
 
 def test_live_update_is_blitted_and_correct():
     f = interactive_figure(line_setup(), {"a": [0.0, 1.0], "b": [0.0, 1.0]}, alt="x")
     f.live_update(a=1.0, b=0.0)
-    dyn = f._blitter.dynamic
-    assert any(type(a).__name__ == "Line2D" for a in dyn)
-    png = f.live_update(a=0.0, b=1.0)
-    got = decode(png)
-    full = f._full_rgba(interactive.LIVE_DPI)[..., :3].astype(np.int16)
-    assert np.abs(got - full).max() <= 2
+    assert f.redraws == {"blitted": 0, "full": 1}  # the first live step caches the background
+    for k, (a, b) in enumerate([(0.0, 1.0), (1.0, 1.0), (0.0, 0.0)], start=1):
+        png = f.live_update(a=a, b=b)
+        assert f.redraws == {"blitted": k, "full": 1}
+        got = decode(png)
+        full = f.render(LIVE_DPI, blit=False)[..., :3].astype(np.int16)
+        assert got.shape == full.shape
+        assert np.abs(got - full).max() <= 2
 
 
 def test_layout_is_frozen():
@@ -176,7 +190,7 @@ def test_layout_is_frozen():
     before = ax.get_position().bounds
     f.update(a=100.0)
     f.figure.axes[0].set_ylim(-1000, 1000)  # wider tick labels would move a constrained layout
-    f._rgba(100)
+    f.render(100)
     assert ax.get_position().bounds == before
 
 
@@ -206,6 +220,19 @@ def test_html_player_structure():
     assert data["text"] == [["0", "0.5", "1"], ["-1", "1"]]
 
 
+def test_player_script_is_the_packaged_file():
+    """The player's JavaScript is a real file shipped with the package, inlined into the page."""
+    from importlib import resources
+
+    js = resources.files("relulab.interactive").joinpath("player.js").read_text(encoding="utf-8")
+    page = interactive_figure(line_setup(), {"a": [0.0, 1.0]}, alt="x").to_html()
+    body = [line for line in js.splitlines() if line and not line.startswith("//")]
+    assert len(body) > 5 and "__UID__" in js
+    uid = re.search(r'id="(relulab-if-[^"]+)"', page).group(1)
+    for line in body:
+        assert line.replace("__UID__", uid) in page
+
+
 def test_html_ids_unique_and_script_safe():
     a = interactive_figure(line_setup(), {"a": [0.0, 1.0]}, alt="</script><b>x</b>").to_html()
     b = interactive_figure(line_setup(), {"a": [0.0, 1.0]}, alt="</script><b>x</b>").to_html()
@@ -232,6 +259,15 @@ def test_mimebundle_has_all_views_and_respects_include():
 
 
 # ----------------------------------------------------------- live widget
+def _widget_parts(box):
+    """The sliders and the image of the live view, found through public ipywidgets API."""
+    import ipywidgets as widgets
+
+    sliders = [c for c in box.children if isinstance(c, widgets.SelectionSlider)]
+    (image,) = [c for c in box.children if isinstance(c, widgets.Image)]
+    return sliders, image
+
+
 def test_widget_moves_call_update_with_grid_values():
     calls = []
     f = interactive_figure(
@@ -242,15 +278,16 @@ def test_widget_moves_call_update_with_grid_values():
     )
     box = f.widget()
     assert f.widget() is box  # created once
-    sa, sb = box._relulab_sliders
+    (sa, sb), image = _widget_parts(box)
     assert sa.description == "slope a" and sb.description == "bias b"
     assert [lab for lab, _ in sa.options] == ["0", "0.5", "1"]
-    image = box._relulab_image
     before = image.value
     calls.clear()
     sa.value = 2
     assert calls == [{"a": 1.0, "b": -1.0}]
     assert image.value != before
+    f.update(**calls[-1])
+    assert np.abs(decode(image.value) - f.render(LIVE_DPI, blit=False)[..., :3].astype(np.int16)).max() <= 2
     sb.value = 1
     assert calls[-1] == {"a": 1.0, "b": 2.0}
     assert type(calls[-1]["a"]) is float
@@ -372,10 +409,10 @@ def test_tick_and_label_changes_force_correct_redraw():
     f = interactive_figure(setup, {"a": [-1.0, 0.5, 1.0]}, alt="x")
     for a in (0.5, 1.0, -1.0, -1.0, 0.5):
         f.update(a=a)
-        fast = f._rgba(100).astype(np.int16)
-        full = f._full_rgba(100).astype(np.int16)
+        fast = f.render(100).astype(np.int16)
+        full = f.render(100, blit=False).astype(np.int16)
         assert np.abs(fast - full).max() <= 2, a
-    assert f._blitter.full_draws >= 4  # every tick/label change was a full draw
+    assert f.redraws["full"] >= 4  # every tick/label change was a full draw
 
 
 def test_integer_grid_passes_ints_float_grid_floats():
@@ -395,8 +432,7 @@ def test_integer_grid_passes_ints_float_grid_floats():
     f = interactive_figure(setup, {"k": np.arange(3), "a": [0.0, 1.0]}, alt="x", initial={"k": 2})
     assert calls[0] == (2, 0.0) and type(calls[0][0]) is int and type(calls[0][1]) is float
     assert f.values_at((1, 1)) == {"k": 1, "a": 1.0}
-    box = f.widget()
-    box._relulab_sliders[0].value = 0
+    _widget_parts(f.widget())[0][0].value = 0
     assert calls[-1] == (0, 0.0) and type(calls[-1][0]) is int
 
 
@@ -417,7 +453,7 @@ def test_frame_encoding_lossless_for_lines_lossy_for_heatmaps():
     assert heat.frames[0][12:16] == b"VP8 "  # lossy
     for k, s in enumerate([0.5, 1.0]):
         heat.update(s=s)
-        full = heat._full_rgba(interactive.FRAME_DPI)[..., :3].astype(np.int16)
+        full = heat.render(FRAME_DPI, blit=False)[..., :3].astype(np.int16)
         assert np.abs(decode(heat.frames[k]) - full).mean() < 2.0
 
 
@@ -447,7 +483,7 @@ def test_property_every_grid_point_has_its_own_frame(shape, seed):
     assert len(frames) == math.prod(shape) == f.unique_frames
     k = int(rng.integers(len(frames)))
     f.update(**f.values_at(np.unravel_index(k, f.shape)))
-    expected = f._full_rgba(interactive.FRAME_DPI)[..., :3].astype(np.int16)
+    expected = f.render(FRAME_DPI, blit=False)[..., :3].astype(np.int16)
     assert np.abs(decode(frames[k]) - expected).mean() < 1.5
 
 
@@ -474,8 +510,8 @@ def test_blitting_with_inset_hidden_axes_and_axis_off():
     f = interactive_figure(setup, {"a": [-1.0, 0.0, 1.0], "show": [0, 1]}, alt="x")
     for a, show in [(1.0, 1), (-1.0, 1), (0.0, 1), (0.0, 0), (1.0, 0), (-1.0, 1), (1.0, 1)]:
         f.update(a=a, show=show)
-        fast = f._rgba(100).astype(np.int16)
-        full = f._full_rgba(100).astype(np.int16)
+        fast = f.render(100).astype(np.int16)
+        full = f.render(100, blit=False).astype(np.int16)
         assert np.abs(fast - full).max() <= 2, (a, show)
     # the line under the inset and the inset's own line cannot be blitted: full draws
-    assert f._blitter.full_draws >= 7
+    assert f.redraws == {"blitted": 0, "full": 7}
