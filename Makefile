@@ -15,7 +15,7 @@ LAB_PORT ?= 8888
 export JAX_PLATFORMS := cpu
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test test-lib test-browser lab format-chapters serve clean
+.PHONY: book test test-lib test-browser lab format-chapters vendor-thebe serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,18 @@ lab: $(LAB_STAMP)
 # and saving a chapter leaves it byte-identical (checked by tests/test_roundtrip.py).
 format-chapters: $(STAMP)
 	$(PY) tests/format_chapters.py
+
+# Live Code's thebe, self-hosted: the npm package's lib/ (no source maps) copied into _extra/thebe,
+# with its npm integrity and a checksum of every file (tests/browser/test_thebe.py checks them).
+THEBE_VERSION := 0.9.3
+vendor-thebe:
+	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent thebe@$(THEBE_VERSION) >/dev/null) && \
+	tar -xzf $$tmp/thebe-$(THEBE_VERSION).tgz -C $$tmp && rm -rf _extra/thebe/lib && mkdir -p _extra/thebe/lib && \
+	cp $$tmp/package/lib/*.js $$tmp/package/lib/*.txt $$tmp/package/lib/thebe.css _extra/thebe/lib/ && \
+	{ echo "thebe $(THEBE_VERSION) from npm, lib/ without source maps; licence BSD-3-Clause (lib/*.LICENSE.txt)"; \
+	  echo "npm integrity $$(cd $$tmp && npm view thebe@$(THEBE_VERSION) dist.integrity)"; \
+	  (cd _extra/thebe && sha256sum lib/* | LC_ALL=C sort -k2); } > _extra/thebe/SOURCE.txt && \
+	rm -rf $$tmp && echo "vendored thebe $(THEBE_VERSION) into _extra/thebe"
 
 serve:
 	@echo "Serving _build/html on http://127.0.0.1:8000 (Ctrl-C to stop)"

@@ -1,0 +1,81 @@
+/*
+ * Live Code with thebe 0.9.3, served from this site: _extra/thebe/lib in the repository, /thebe/lib
+ * on the site, copied unchanged from the npm package (see _extra/thebe/SOURCE.txt, `make vendor-thebe`).
+ * (It is not under _static because Jupyter Book adds every .js file there to every page.)
+ *
+ * sphinx-thebe 0.3.1 (Jupyter Book 1) loads thebe 0.8.2 from a CDN when the reader clicks
+ * "Live Code", but only if `window.thebelab` is not defined yet. This script defines a small
+ * `thebelab` that sphinx-thebe then uses instead: its bootstrap() loads the self-hosted thebe and
+ * starts it with the options thebe 0.9 expects, which differ from what sphinx-thebe writes:
+ *   - bootstrap must be called with `requestKernel: true` (thebe 0.9 reads that flag from the
+ *     argument, not from the page config, and otherwise never starts a kernel);
+ *   - the kernel is `kernelOptions.kernelName` (sphinx-thebe writes `kernelOptions.name`);
+ *   - thebe 0.9 pairs the n-th code cell with the n-th output, so every code cell without an
+ *     output gets an empty output placeholder first;
+ *   - sphinx-thebe moves each output next to its source, which for a cell with hidden input
+ *     (`hide-input`) is inside the collapsed <details>: the output goes back after it, visible;
+ *   - thebe's own MathJax 2 (from a CDN) is switched off: it would replace the page's MathJax 3.
+ *     Maths in the Markdown output of a re-run cell therefore stays as TeX source.
+ * Nothing is loaded until the reader clicks Live Code.
+ */
+(function () {
+  "use strict";
+  if (typeof window.thebelab !== "undefined") return;
+  var script = document.currentScript;
+  // this file is <site root>/_static/thebe/relulab-thebe.js; thebe is <site root>/thebe/lib/
+  var base = (script ? script.src.replace(/_static\/thebe\/[^/]*$/, "") : "/") + "thebe/";
+  var handlers = [];
+  var loading = null;
+
+  function load() {
+    if (loading) return loading;
+    loading = new Promise(function (resolve, reject) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = base + "lib/thebe.css";
+      document.head.appendChild(css);
+      var js = document.createElement("script");
+      js.src = base + "lib/index.js";
+      js.onload = function () { resolve(window.thebe); };
+      js.onerror = function () { reject(new Error("could not load " + js.src)); };
+      document.head.appendChild(js);
+    });
+    return loading;
+  }
+
+  function pairOutputs() {
+    document.querySelectorAll("[data-executable]").forEach(function (source) {
+      var next = source.nextElementSibling;
+      var output = next && next.hasAttribute("data-output") ? next : null;
+      if (!output) {
+        output = document.createElement("div");
+        output.setAttribute("data-output", "");
+        output.className = "cell_output relulab-thebe-output";
+        source.insertAdjacentElement("afterend", output);
+      }
+      var hidden = source.closest("details");
+      if (hidden && hidden.contains(output)) hidden.insertAdjacentElement("afterend", output);
+    });
+  }
+
+  window.thebelab = {
+    relulabShim: true,
+    on: function (event, handler) { handlers.push([event, handler]); },
+    bootstrap: function (options) {
+      pairOutputs();
+      return load().then(function (thebe) {
+        handlers.forEach(function (h) { thebe.on(h[0], h[1]); });
+        var page = thebe.getPageConfig() || {};
+        var kernel = page.kernelOptions || {};
+        var name = kernel.kernelName || kernel.name || window.kernelName || "python3";
+        return thebe.bootstrap(Object.assign({}, options || {}, {
+          requestKernel: true,
+          kernelOptions: { kernelName: name, path: kernel.path || "/" },
+          mathjaxUrl: "",
+          mountStatusWidget: false,
+          mountActivateWidget: false,
+        }));
+      });
+    },
+  };
+})();
