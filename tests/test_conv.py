@@ -233,6 +233,42 @@ def test_max_pool_matches_reference(p, s):
     np.testing.assert_allclose(np.asarray(got), ref_max_pool_2d(x, p, s), rtol=0, atol=0)
 
 
+def ref_avg_pool_2d(x, p, s):
+    h, w = x.shape
+    ho, wo = (h - p) // s + 1, (w - p) // s + 1
+    return np.array([[sum(x[i * s + u, j * s + v] for u in range(p) for v in range(p)) / p**2
+                      for j in range(wo)] for i in range(ho)])
+
+
+@pytest.mark.parametrize("p,s", [(2, 2), (3, 1), (2, 3)])
+def test_avg_pool_matches_reference(p, s):
+    x = np.random.default_rng(6).normal(size=(7, 8)).astype(np.float32)
+    got = conv.avg_pool(x, p, stride=s)
+    np.testing.assert_allclose(np.asarray(got), ref_avg_pool_2d(x.astype(np.float64), p, s), rtol=1e-6, atol=1e-6)
+
+
+def test_avg_pool_ranks_agree_and_does_not_commute_with_relu():
+    x = np.random.default_rng(7).normal(size=(2, 6, 6, 3)).astype(np.float32)
+    b = np.asarray(conv.avg_pool(x))
+    assert b.shape == (2, 3, 3, 3)
+    np.testing.assert_allclose(np.asarray(conv.avg_pool(x[1])), b[1], rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(conv.avg_pool(x[1, :, :, 2])), b[1, :, :, 2], rtol=1e-6)
+    # a window [[1, -1], [-1, -1]]: relu then average is 1/4, average then relu is 0
+    w = np.array([[1.0, -1.0], [-1.0, -1.0]])
+    assert float(conv.avg_pool(relu(w))[0, 0]) == 0.25 and float(relu(conv.avg_pool(w))[0, 0]) == 0.0
+
+
+def test_old_names_are_aliases():
+    """conv.conv2d (one image) is conv2d_image; plot_feature_map now lives in relulab.plots."""
+    from relulab import plots
+
+    assert conv.conv2d is conv.conv2d_image
+    assert conv.plot_feature_map is plots.plot_feature_map
+    from relulab.conv import plot_feature_map
+
+    assert plot_feature_map is plots.plot_feature_map
+
+
 def test_max_pool_ranks_agree():
     rng = np.random.default_rng(4)
     x = rng.normal(size=(2, 6, 6, 3)).astype(np.float32)

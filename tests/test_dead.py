@@ -257,3 +257,18 @@ def test_shape_errors_are_raised_inside_vmap_too():
     stacked = jax.tree.map(lambda a: jnp.stack([a, a]), params)
     with pytest.raises(ValueError, match=r"X must have shape \(batch, 2\)"):
         jax.vmap(lambda p: dead_fraction(p, jnp.ones((3, 5))))(stacked)
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "gelu", "softplus"])
+def test_dead_judges_the_activations_of_the_nets_forward_pass(activation):
+    """relulab.dead has no forward pass of its own: its pre-activations are exactly those of
+    nets.mlp_hidden, and a unit is dead exactly where nets' activations are 0 on every input."""
+    from relulab import nets
+
+    params = random_params(11, [3, 6, 5, 1], bias_shift=-0.8)
+    X = np.random.default_rng(12).normal(size=(7, 3)).astype(np.float32)
+    pre, post = nets.mlp_hidden(params, X, activation=activation)
+    for mine, theirs in zip(hidden_preactivations(params, X, activation=activation), pre, strict=True):
+        np.testing.assert_array_equal(np.asarray(mine), np.asarray(theirs))
+    for mask, h in zip(dead_units(params, X, activation=activation), post, strict=True):
+        np.testing.assert_array_equal(np.asarray(mask), np.all(np.asarray(h) == 0, axis=0))

@@ -229,6 +229,19 @@ def test_conv2d_matches_loops():
                                np_conv_same(x, W, b), rtol=1e-4, atol=1e-4)
 
 
+def test_conv_layer_is_conv2d_batch_same_plus_bias_and_keeps_its_old_name():
+    from relulab import conv
+
+    assert nets.conv2d is nets.conv_layer
+    rng = np.random.default_rng(4)
+    x, W, b = rng.normal(size=(2, 5, 4, 2)), rng.normal(size=(3, 3, 2, 3)), rng.normal(size=3)
+    np.testing.assert_allclose(np.asarray(nets.conv_layer(x, W, b)),
+                               np.asarray(conv.conv2d_batch(x, W, padding="SAME")) + b.astype(np.float32),
+                               rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match=r"b must have shape \(3,\) to match W of shape \(3, 3, 2, 3\), got shape \(2,\)"):
+        nets.conv_layer(x, W, b[:2])
+
+
 def test_cnn_init_shapes_and_variance():
     params = cnn_init(KEY, (8, 8, 1), channels=(4, 6), hidden=(5,), n_out=3)
     assert [W.shape for W, _ in params] == [(3, 3, 1, 4), (3, 3, 4, 6), (24, 5), (5, 3)]

@@ -1,4 +1,4 @@
-r"""2D convolution, classic filters, max-pooling and feature-map plots.
+r"""2D convolution (cross-correlation), classic filters, max- and average pooling.
 
 Deep-learning "convolution" is **cross-correlation**: the kernel slides over
 the image *without being flipped*. For a single-channel image :math:`x` and a
@@ -17,8 +17,13 @@ Sobel filters they differ by a sign.
 
 Layouts are those of JAX/TensorFlow: images are ``NHWC`` (batch, height,
 width, channels) and kernels ``HWIO`` (height, width, in-channels,
-out-channels). :func:`filter2d` is the grayscale shortcut: a ``(H, W)`` image
-and a ``(kh, kw)`` kernel.
+out-channels). :func:`conv2d_batch` takes a batch of images, :func:`conv2d_image`
+one image ``(H, W, C_in)``, and :func:`filter2d` is the grayscale shortcut: a
+``(H, W)`` image and a ``(kh, kw)`` kernel. None of them adds a bias; the
+convolution *layer* of a CNN (``"SAME"`` padding plus a bias, on a batch) is
+:func:`relulab.nets.conv_layer`. The feature-map plot lives in
+:mod:`relulab.plots` (:func:`relulab.plots.plot_feature_map`, also importable
+from here).
 
 >>> import numpy as np
 >>> from relulab.conv import filter2d, get_filter
@@ -39,18 +44,18 @@ import numpy as np
 from jax import lax
 from jax.typing import ArrayLike
 
-from matplotlib.axes import Axes
-from matplotlib.image import AxesImage
-
 from . import _validate
+from .plots import plot_feature_map
 
 __all__ = [
     "FILTERS",
     "Padding",
     "active_fraction",
     "as_hwio",
+    "avg_pool",
     "conv2d",
     "conv2d_batch",
+    "conv2d_image",
     "filter2d",
     "get_filter",
     "max_pool",
@@ -262,7 +267,7 @@ def _single(x: ArrayLike, name: str, rank: int, layout: str) -> ArrayLike:
     return x
 
 
-def conv2d(
+def conv2d_image(
     image: ArrayLike,
     kernel: ArrayLike,
     *,
@@ -272,7 +277,9 @@ def conv2d(
 ) -> jax.Array:
     """Cross-correlate one image ``(H, W, C_in)`` with a filter bank ``(kh, kw, C_in, C_out)``.
 
-    The single-image form of :func:`conv2d_batch` (same maths; see there).
+    The single-image form of :func:`conv2d_batch` (same maths; see there): no bias,
+    ``"VALID"`` padding by default. (For a CNN layer, ``"SAME"`` padding plus a bias on a
+    batch, see :func:`relulab.nets.conv_layer`.)
 
     Args:
         image: shape ``(H, W, C_in)``; integer images are cast to float.
@@ -285,7 +292,7 @@ def conv2d(
         Shape ``(H', W', C_out)``: one feature map per output channel.
 
     >>> import jax.numpy as jnp
-    >>> conv2d(jnp.ones((4, 4, 1)), jnp.ones((3, 3, 1, 2)), padding="SAME")[..., 0].tolist()[0]
+    >>> conv2d_image(jnp.ones((4, 4, 1)), jnp.ones((3, 3, 1, 2)), padding="SAME")[..., 0].tolist()[0]
     [4.0, 6.0, 6.0, 4.0]
     """
     image = _single(image, "image", 3, "(H, W, C_in)")
@@ -293,6 +300,11 @@ def conv2d(
         jnp.asarray(image)[None], kernel, padding=padding, stride=stride, flip_kernel=flip_kernel
     )
     return out[0]
+
+
+conv2d = conv2d_image
+"""Old name of :func:`conv2d_image` (one image, no bias, ``"VALID"`` by default), kept so
+that existing code keeps working; new code should call :func:`conv2d_image`."""
 
 
 def filter2d(
@@ -423,6 +435,34 @@ def max_pool(
     return _pool(x, "max", size, stride)
 
 
+def avg_pool(
+    x: ArrayLike,
+    size: Union[int, tuple[int, int]] = 2,
+    *,
+    stride: Union[int, tuple[int, int], None] = None,
+) -> jax.Array:
+    r"""Average pooling over non-padded spatial windows.
+
+    :math:`y[i, j] = \frac{1}{p_h p_w} \sum_{0 \le u < p_h,\, 0 \le v < p_w} x[i s_h + u, j s_w + v]`
+    per channel; windows, strides and ranks as in :func:`max_pool`. Unlike max-pooling,
+    averaging does not commute with ReLU: ``avg_pool(relu(x))`` can differ from
+    ``relu(avg_pool(x))`` where a window mixes signs.
+
+    Args:
+        x: ``(H, W)``, ``(H, W, C)`` or ``(N, H, W, C)``; the rank says which.
+        size: window ``p`` or ``(p_h, p_w)``.
+        stride: default ``size`` (non-overlapping windows).
+
+    Returns:
+        The pooled array, same rank as ``x``, floating.
+
+    >>> import numpy as np
+    >>> avg_pool(np.array([[1.0, -2.0], [-3.0, 0.5]])).tolist()
+    [[-0.875]]
+    """
+    return _pool(x, "avg", size, stride)
+
+
 def active_fraction(x: ArrayLike, threshold: float = 0.0) -> float:
     """Fraction of entries strictly greater than ``threshold``.
 
@@ -445,64 +485,3 @@ def active_fraction(x: ArrayLike, threshold: float = 0.0) -> float:
         _validate.fail(ValueError, "x", "have at least one entry", "an empty array")
     threshold = _validate.number(threshold, "threshold", finite=False, expected="a real number")
     return int(jnp.count_nonzero(a > jnp.asarray(threshold, dtype=a.dtype))) / a.size
-
-
-# ---------------------------------------------------------------------------- plotting
-
-
-def plot_feature_map(
-    fmap: ArrayLike,
-    *,
-    ax: Union[Axes, None] = None,
-    vmax: Union[float, None] = None,
-    cmap: str = "RdBu_r",
-    colorbar: bool = False,
-    **kwargs: Any,
-) -> AxesImage:
-    """Show a 2D feature map with a diverging colour map centred at zero.
-
-    The colour limits are symmetric, ``[-vmax, vmax]``, so zero is always the
-    neutral middle colour (white for ``RdBu_r``), negative values are blue and
-    positive ones red. Pass the same ``vmax`` to several maps (e.g. before and
-    after ReLU) to compare them on one scale. ``RdBu_r`` and ``PuOr`` are
-    colour-blind-safe diverging maps.
-
-    Args:
-        fmap: shape ``(H, W)``.
-        ax: the axes to draw on (default: the current pyplot axes).
-        vmax: positive half-range of the colour scale; default ``max |fmap|``
-            (1 if the map is all zeros).
-        cmap: a diverging matplotlib colour map name.
-        colorbar: add a colour bar next to ``ax``; it is then ``image.colorbar``.
-        **kwargs: passed to :meth:`matplotlib.axes.Axes.imshow`.
-
-    Returns:
-        The :class:`~matplotlib.image.AxesImage`.
-
-    >>> from relulab.plots import figure
-    >>> fig, ax = figure()
-    >>> im = plot_feature_map([[-2.0, 1.0], [0.0, 0.5]], ax=ax)
-    >>> im.get_clim()
-    (-2.0, 2.0)
-    """
-    _validate.real_dtype(fmap, "fmap")
-    m = np.asarray(fmap, dtype=float)
-    if m.ndim != 2 or min(m.shape) < 1:
-        _validate.fail(ValueError, "fmap", "be a 2D array (H, W)", f"shape {m.shape}")
-    if vmax is None:
-        finite = m[np.isfinite(m)]
-        vmax = float(np.max(np.abs(finite))) if finite.size else 0.0
-        if vmax == 0.0:
-            vmax = 1.0
-    else:
-        vmax = _validate.number(vmax, "vmax", low=0.0, low_open=True, expected="a positive finite number")
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        ax = plt.gca()
-    image = ax.imshow(m, vmin=-float(vmax), vmax=float(vmax), **{"cmap": cmap, "interpolation": "nearest", **kwargs})
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if colorbar:
-        ax.figure.colorbar(image, ax=ax)
-    return image

@@ -37,8 +37,10 @@ Parameters follow :mod:`relulab.nets`: a list of ``(W, b)`` pairs, ``W`` of
 shape ``(n_in, n_out)``, ``b`` of shape ``(n_out,)``, ``x @ W + b``, and the last
 layer linear (so it has no units that can die; it is never inspected here).
 
-All functions are pure ``jax.numpy`` with validation on shapes only, so they
-work under ``jax.jit`` and inside ``jax.vmap`` over stacked parameters:
+The forward pass is that of :func:`relulab.nets.mlp_hidden`, so "dead" is judged on exactly
+the activations the networks of :mod:`relulab.nets` compute. All functions are pure
+``jax.numpy`` with validation on shapes only, so they work under ``jax.jit`` and inside
+``jax.vmap`` over stacked parameters:
 
 >>> import jax, jax.numpy as jnp
 >>> params = [(jnp.array([[1.0, -1.0]]), jnp.array([0.0, -5.0])),
@@ -62,7 +64,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from . import _validate
-from .activations import resolve
+from .nets import mlp_hidden
 
 __all__ = [
     "dead_fraction",
@@ -86,19 +88,15 @@ def _check_X(X: ArrayLike, n_in: int, dtype: np.dtype) -> jax.Array:
     return X.astype(dtype)
 
 
-def _forward(
+def _hidden(
     params: Params, X: ArrayLike, activation: Union[str, Callable]
-) -> tuple[list[jax.Array], Callable]:
-    layers = [(jnp.asarray(W), jnp.asarray(b)) for W, b in _validate.params(params)]
-    act = resolve(activation, name="activation")
+) -> tuple[list[jax.Array], list[jax.Array]]:
+    """Pre-activations and activations of every hidden layer, by :func:`relulab.nets.mlp_hidden`
+    (the library's one MLP forward pass), after checking that ``X`` is a non-empty batch."""
+    layers = _validate.params(params)
     W0 = layers[0][0]
-    h = _check_X(X, W0.shape[0], W0.dtype)
-    pre = []
-    for W, b in layers[:-1]:
-        z = h @ W + b
-        pre.append(z)
-        h = act(z)
-    return pre, act
+    X = _check_X(X, np.shape(W0)[0], W0.dtype)
+    return mlp_hidden(layers, X, activation=activation)
 
 
 def hidden_preactivations(
@@ -125,7 +123,7 @@ def hidden_preactivations(
     >>> hidden_preactivations(params, jnp.array([[0.0], [1.0]]))[0].ravel().tolist()
     [-1.0, 1.0]
     """
-    return _forward(params, X, activation)[0]
+    return _hidden(params, X, activation)[0]
 
 
 def dead_units(
@@ -161,8 +159,7 @@ def dead_units(
     >>> dead_units(params, X)[0].tolist()
     [False, True, True]
     """
-    pre, act = _forward(params, X, activation)
-    return [jnp.all(act(z) == 0, axis=0) for z in pre]
+    return [jnp.all(h == 0, axis=0) for h in _hidden(params, X, activation)[1]]
 
 
 def dead_fraction(

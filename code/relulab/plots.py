@@ -21,8 +21,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, Union
 
 import numpy as np
+from jax.typing import ArrayLike
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 
 from . import _validate
@@ -34,6 +36,7 @@ __all__ = [
     "figure",
     "plot_activation",
     "plot_derivative",
+    "plot_feature_map",
     "series_style",
 ]
 
@@ -184,3 +187,58 @@ def plot_derivative(
     opts = {**series_style(style), "label": f"{_label(act, fn)}'", **kwargs}
     (line,) = _get_ax(ax).plot(x, y_plot, **opts)
     return line
+
+
+def plot_feature_map(
+    fmap: ArrayLike,
+    *,
+    ax: Union[Axes, None] = None,
+    vmax: Union[float, None] = None,
+    cmap: str = "RdBu_r",
+    colorbar: bool = False,
+    **kwargs: Any,
+) -> AxesImage:
+    """Show a 2D feature map with a diverging colour map centred at zero.
+
+    The colour limits are symmetric, ``[-vmax, vmax]``, so zero is always the
+    neutral middle colour (white for ``RdBu_r``), negative values are blue and
+    positive ones red. Pass the same ``vmax`` to several maps (e.g. before and
+    after ReLU) to compare them on one scale. ``RdBu_r`` and ``PuOr`` are
+    colour-blind-safe diverging maps. Also importable as
+    ``relulab.conv.plot_feature_map``.
+
+    Args:
+        fmap: shape ``(H, W)``.
+        ax: the axes to draw on (default: the current pyplot axes).
+        vmax: positive half-range of the colour scale; default ``max |fmap|``
+            (1 if the map is all zeros).
+        cmap: a diverging matplotlib colour map name.
+        colorbar: add a colour bar next to ``ax``; it is then ``image.colorbar``.
+        **kwargs: passed to :meth:`matplotlib.axes.Axes.imshow`.
+
+    Returns:
+        The :class:`~matplotlib.image.AxesImage`.
+
+    >>> fig, ax = figure()
+    >>> im = plot_feature_map([[-2.0, 1.0], [0.0, 0.5]], ax=ax)
+    >>> im.get_clim()
+    (-2.0, 2.0)
+    """
+    _validate.real_dtype(fmap, "fmap")
+    m = np.asarray(fmap, dtype=float)
+    if m.ndim != 2 or min(m.shape) < 1:
+        _validate.fail(ValueError, "fmap", "be a 2D array (H, W)", f"shape {m.shape}")
+    if vmax is None:
+        finite = m[np.isfinite(m)]
+        vmax = float(np.max(np.abs(finite))) if finite.size else 0.0
+        if vmax == 0.0:
+            vmax = 1.0
+    else:
+        vmax = _validate.number(vmax, "vmax", low=0.0, low_open=True, expected="a positive finite number")
+    ax = _get_ax(ax)
+    image = ax.imshow(m, vmin=-float(vmax), vmax=float(vmax), **{"cmap": cmap, "interpolation": "nearest", **kwargs})
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax)
+    return image

@@ -1,0 +1,179 @@
+"""Multilayer perceptrons of :mod:`relulab.nets`: init, forward pass, hidden layers (private module)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Union
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.typing import ArrayLike
+
+from .. import _validate
+from ..activations import resolve
+from ._init import check_init, init_std, normal_weights
+
+__all__ = ["Params", "mlp_apply", "mlp_hidden", "mlp_init"]
+
+Params = list[tuple[jax.Array, jax.Array]]
+"""Network parameters: a list of ``(W, b)`` tuples, one per layer."""
+
+
+def check_params(params: object, *, conv: bool = False) -> list:
+    """Validate an MLP (or, with ``conv=True``, CNN) parameter list (see :mod:`relulab._validate`)."""
+    return _validate.params(params, conv=conv, source="cnn_init" if conv else "mlp_init")
+
+
+def mlp_init(
+    key: jax.Array,
+    sizes: Sequence[int],
+    *,
+    init: str = "he",
+    dtype: jnp.dtype = jnp.float32,
+) -> Params:
+    r"""Initialise an MLP with layer widths ``sizes``.
+
+    Layer :math:`\ell` has weights :math:`W_\ell \in \mathbb{R}^{n_{\ell-1} \times n_\ell}`
+    drawn i.i.d. from :math:`\mathcal{N}(0, s^2)` with :math:`s` from
+    :func:`init_std` (He: variance :math:`2/n_{\ell-1}`; Glorot:
+    :math:`2/(n_{\ell-1}+n_\ell)`; LeCun: :math:`1/n_{\ell-1}`), and zero biases.
+
+    Args:
+        key: a JAX PRNG key, e.g. ``jax.random.key(0)``.
+        sizes: widths ``[n_0, n_1, ..., n_L]``: input width, hidden widths,
+            output width. At least two entries, each >= 1.
+        init: ``"he"`` (default, for ReLU), ``"glorot"`` or ``"lecun"``.
+        dtype: floating dtype of the parameters.
+
+    Returns:
+        A list of ``L`` tuples ``(W, b)`` with ``W`` of shape ``(n_{l-1}, n_l)`` and
+        ``b`` of shape ``(n_l,)``.
+
+    Raises:
+        TypeError: ``key`` is not a PRNG key, or ``sizes`` is not a sequence of integers.
+        ValueError: fewer than two sizes, a size < 1, or an unknown ``init``.
+
+    >>> import jax
+    >>> params = mlp_init(jax.random.key(0), [3, 4, 2], init="glorot")
+    >>> [(W.shape, b.shape) for W, b in params]
+    [((3, 4), (4,)), ((4, 2), (2,))]
+    """
+    key = _validate.key(key)
+    sizes = _validate.integers(sizes, "sizes", min_len=2)
+    init = check_init(init)
+    return _mlp_init_jit(key, sizes, init, jnp.dtype(dtype))
+
+
+@functools.partial(jax.jit, static_argnums=(1, 2, 3))
+def _mlp_init_jit(key: jax.Array, sizes: tuple[int, ...], init: str, dtype: jnp.dtype) -> Params:
+    # One compiled program per architecture: eager jax.random calls would compile once per shape.
+    shapes = list(zip(sizes[:-1], sizes[1:]))
+    params = []
+    for (n_in, n_out), Z in zip(shapes, normal_weights(key, shapes, dtype)):
+        params.append((init_std(n_in, n_out, init) * Z, jnp.zeros((n_out,), dtype=dtype)))
+    return params
+
+
+def _mlp_input(params: list, x: ArrayLike) -> tuple[jax.Array, bool]:
+    x = _validate.float_array(x, "x")
+    n_in = np.shape(params[0][0])[0]
+    if x.ndim not in (1, 2) or x.shape[-1] != n_in:
+        _validate.fail(ValueError, "x", f"have shape ({n_in},) or (batch, {n_in}) to match params[0] W of "
+                       f"shape {tuple(np.shape(params[0][0]))}", f"shape {x.shape}")
+    return x.astype(params[0][0].dtype), x.ndim == 1
+
+
+def mlp_hidden(
+    params: Sequence[tuple[ArrayLike, ArrayLike]],
+    x: ArrayLike,
+    *,
+    activation: Union[str, Callable] = "relu",
+) -> tuple[list[jax.Array], list[jax.Array]]:
+    r"""Pre-activations and activations of every hidden layer of an MLP.
+
+    For hidden layers :math:`\ell = 1, \dots, L-1`:
+    :math:`z_\ell = h_{\ell-1} W_\ell + b_\ell` and :math:`h_\ell = \sigma(z_\ell)`,
+    with :math:`h_0 = x`. The linear output layer is not included (use
+    :func:`mlp_apply`). For ReLU, ``h == 0`` exactly where ``z <= 0``: a unit is
+    *inactive* there, and the pattern of signs of all ``z`` is the input's
+    *activation pattern* (which linear piece of the network it lies on).
+
+    Args:
+        params: list of ``(W, b)`` as returned by :func:`mlp_init`.
+        x: one input of shape ``(n_0,)`` or a batch of shape ``(batch, n_0)``.
+        activation: a name in :data:`relulab.activations.ACTIVATIONS` or a callable.
+
+    Returns:
+        ``(pre, post)``: two lists of length ``L - 1`` (empty for a network
+        with no hidden layer); ``pre[l]`` is :math:`z_{l+1}` and ``post[l]`` is
+        :math:`h_{l+1}`, each of shape ``(n_{l+1},)`` or ``(batch, n_{l+1})``.
+
+    Raises:
+        ValueError: ``x`` does not have ``n_0`` features, the parameters'
+            shapes do not chain, or ``activation`` is an unknown name.
+
+    >>> import jax, jax.numpy as jnp
+    >>> params = mlp_init(jax.random.key(1), [2, 5, 3, 1])
+    >>> pre, post = mlp_hidden(params, jnp.ones((4, 2)))
+    >>> [z.shape for z in pre], bool(jnp.all(post[0] == jnp.maximum(pre[0], 0)))
+    ([(4, 5), (4, 3)], True)
+    """
+    params = check_params(params)
+    act = resolve(activation)
+    h, _ = _mlp_input(params, x)
+    pre, post, _ = _mlp_forward(params, h, act)
+    return pre, post
+
+
+@functools.partial(jax.jit, static_argnums=2)
+def _mlp_forward(params: list, h: jax.Array, act: Callable) -> tuple[list, list, jax.Array]:
+    # Jitted so that an eager call compiles one program instead of one per operation.
+    pre, post = [], []
+    for W, b in params[:-1]:
+        z = h @ W + b
+        h = act(z)
+        pre.append(z)
+        post.append(h)
+    W, b = params[-1]
+    return pre, post, h @ W + b
+
+
+def mlp_apply(
+    params: Sequence[tuple[ArrayLike, ArrayLike]],
+    x: ArrayLike,
+    *,
+    activation: Union[str, Callable] = "relu",
+) -> jax.Array:
+    r"""Evaluate an MLP: hidden layers :math:`h_\ell = \sigma(h_{\ell-1} W_\ell + b_\ell)`, linear output.
+
+    .. math::
+
+        f(x) = \sigma(\cdots\sigma(x W_1 + b_1)\cdots) W_L + b_L
+
+    Args:
+        params: list of ``(W, b)`` as returned by :func:`mlp_init`.
+        x: one input of shape ``(n_0,)`` or a batch of shape ``(batch, n_0)``;
+            integer inputs are converted to the parameters' float dtype.
+        activation: a name in :data:`relulab.activations.ACTIVATIONS` or an
+            elementwise callable.
+
+    Returns:
+        The output, shape ``(n_L,)`` for one input or ``(batch, n_L)``.
+
+    Raises:
+        TypeError: ``params`` is not a list of ``(W, b)`` pairs or ``x`` is not numeric.
+        ValueError: ``x`` has the wrong shape, the parameter shapes do not
+            chain, or ``activation`` is an unknown name.
+
+    >>> import jax.numpy as jnp
+    >>> params = [(jnp.array([[1.0, -1.0]]), jnp.zeros(2)), (jnp.ones((2, 1)), jnp.zeros(1))]
+    >>> mlp_apply(params, jnp.array([[-3.0], [2.0]])).tolist()  # relu(x) + relu(-x) = |x|
+    [[3.0], [2.0]]
+    """
+    params = check_params(params)
+    act = resolve(activation)
+    h, _ = _mlp_input(params, x)
+    return _mlp_forward(params, h, act)[2]
+
