@@ -46,21 +46,30 @@ npm-assets:
 	elif [ "$${CI:-}" = "true" ]; then echo "FAIL: CI=true but npm is missing (apt-get install npm)"; exit 1; \
 	else echo "SKIPPED the npm test assets: npm not found (apt-get install npm); their tests will skip"; fi
 
-# The execution cache is keyed on each chapter's text. Everything else a chapter's output depends
-# on goes into this hash: the library, the pins, the book's settings (_config.yml, execution
-# settings included) and the book seed RELULAB_SEED. When it differs from the hash stored with the
-# cache, the cache is emptied and the new hash is stored at once, so a build that fails later
-# never throws away results that are already current.
+# The execution cache is keyed on each chapter's code. Everything else a chapter's output depends
+# on goes into this hash: the library, the pins, the execution settings (the `execute:` section of
+# _config.yml) and the book seed RELULAB_SEED. When it differs from the hash stored with the cache,
+# the cache is emptied and the new hash is stored at once, so a build that fails later never throws
+# away results that are already current.
 RELULAB_SEED ?= 0
 export RELULAB_SEED
-LIB_HASH = $(shell (echo "RELULAB_SEED=$(RELULAB_SEED)"; cat requirements.txt _config.yml $$(find code/relulab _ext -type f \( -name '*.py' -o -name '*.js' \) 2>/dev/null | LC_ALL=C sort)) | sha256sum | cut -d' ' -f1)
+CACHE := _build/.jupyter_cache
+EXEC_SETTINGS = $(shell sed -n '/^execute:/,/^[^ \#]/p' _config.yml | grep -v '^ *\#')
+LIB_HASH = $(shell (echo "RELULAB_SEED=$(RELULAB_SEED)"; echo "$(EXEC_SETTINGS)"; cat requirements.txt $$(find code/relulab -type f \( -name '*.py' -o -name '*.js' \) | LC_ALL=C sort)) | sha256sum | cut -d' ' -f1)
+# The chapters the toc lists (every `file:` entry under chapters/), in reading order.
+CHAPTERS = $(shell sed -n 's/^ *- *file: *\(chapters\/[^ ]*\) *$$/\1.md/p' _toc.yml)
 
+# The chapters are independent notebooks: jupyter-cache executes the ones whose code changed two at a
+# time (one per core) before Sphinx reads them, and the build then takes their outputs from the cache.
+# A chapter that fails here is executed again by the build, which reports its error and fails.
 book: $(STAMP)
 	@mkdir -p _build
 	@rm -rf _build/html   # no stale pages from earlier builds; the execution cache lives outside it
 	@if [ "$$(cat _build/.relulab.sha256 2>/dev/null)" != "$(LIB_HASH)" ]; then \
-		echo "relulab, the settings, the pins or RELULAB_SEED changed since the cache was filled: clearing it"; \
-		rm -rf _build/.jupyter_cache; echo "$(LIB_HASH)" > _build/.relulab.sha256; fi
+		echo "relulab, the execution settings, the pins or RELULAB_SEED changed since the cache was filled: clearing it"; \
+		rm -rf $(CACHE); echo "$(LIB_HASH)" > _build/.relulab.sha256; fi
+	@(yes | $(VENV)/bin/jcache notebook -p $(CACHE) clear; yes | $(VENV)/bin/jcache notebook -p $(CACHE) add --reader myst_nb_md $(CHAPTERS)) > /dev/null
+	-$(VENV)/bin/jcache project -p $(CACHE) execute --executor local-parallel --timeout 300
 	$(JB) build . --builder html -W --keep-going
 
 test-lib: $(TEST_STAMP) npm-assets
