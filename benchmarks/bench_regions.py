@@ -25,23 +25,16 @@ import time
 
 import numpy as np
 
+from relulab.nets import random_mlp
 from relulab.regions import arrangement_bound, count_regions_2d
 
 BOX = (-2.0, 2.0, -2.0, 2.0)
 
 
-def random_net(seed: int, sizes: list[int], bias_std: float = 0.5) -> list:
-    rng = np.random.default_rng(seed)
-    return [
-        (rng.normal(0.0, np.sqrt(2.0 / n_in), (n_in, n_out)), rng.normal(0.0, bias_std, n_out))
-        for n_in, n_out in zip(sizes[:-1], sizes[1:])
-    ]
-
-
 def bench(sizes: list[int], seeds: int, repeats: int) -> dict:
     walls, cpus, counts = [], [], []
     for seed in range(seeds):
-        params = random_net(seed, sizes)
+        params = random_mlp(seed, sizes, bias_std=0.5)
         for _ in range(repeats):
             w, c = time.perf_counter(), time.process_time()
             n = count_regions_2d(params, BOX)

@@ -139,6 +139,27 @@ def test_resolve_rejects_non_callables():
         A.resolve(3)
 
 
+def test_switch_picks_the_activation_by_traced_index():
+    """One jitted program, vmapped over the index, equals calling each activation directly."""
+    names = ["relu", "tanh", "softplus", "leaky_relu"]
+    z = jnp.linspace(-3.0, 3.0, 13)
+    run = jax.jit(jax.vmap(lambda k: A.switch(k, names)(z)))
+    got = run(jnp.arange(len(names)))
+    for k, name in enumerate(names):
+        np.testing.assert_allclose(np.asarray(got[k]), np.asarray(A.ACTIVATIONS[name](z)), rtol=1e-6, atol=1e-7)
+    # a callable works too, and a Python int index
+    np.testing.assert_array_equal(np.asarray(A.switch(1, ["relu", jnp.abs])(z)), np.abs(np.asarray(z)))
+
+
+def test_switch_bad_input():
+    with pytest.raises(ValueError, match=r"acts must be a non-empty sequence"):
+        A.switch(0, [])
+    with pytest.raises(TypeError, match=r"acts must be a sequence of activation names or callables, got str"):
+        A.switch(0, "relu")
+    with pytest.raises(ValueError, match=r"acts\[1\] must be one of .*, got 'swish'"):
+        A.switch(0, ["relu", "swish"])
+
+
 def test_leaky_relu_rejects_non_numeric_slope():
     with pytest.raises(TypeError, match="negative_slope"):
         A.leaky_relu(1.0, negative_slope="0.1")

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relulab.dead import dead_fraction, dead_units, hidden_preactivations, network_dead
+from relulab.nets import random_mlp
 
 
 def np_dead_reference(params, X):
@@ -117,15 +118,9 @@ def test_hidden_preactivations_match_numpy():
 
 
 def random_params(seed, sizes, bias_shift=0.0):
-    """He-scaled normal weights and shifted normal biases, drawn with numpy (fast)."""
-    rng = np.random.default_rng(seed)
-    return [
-        (
-            jnp.asarray(rng.normal(size=(n_in, n_out)) * np.sqrt(2.0 / n_in), dtype=jnp.float32),
-            jnp.asarray(rng.normal(size=n_out) * 0.5 + bias_shift, dtype=jnp.float32),
-        )
-        for n_in, n_out in zip(sizes[:-1], sizes[1:])
-    ]
+    """He-scaled normal weights and N(bias_shift, 0.5^2) biases, float32, drawn with numpy (fast)."""
+    return [(jnp.asarray(W), jnp.asarray(b))
+            for W, b in random_mlp(seed, sizes, bias_mean=bias_shift, bias_std=0.5, dtype=np.float32)]
 
 
 @settings(max_examples=20, deadline=None)

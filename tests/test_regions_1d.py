@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relulab.nets import random_mlp
 from relulab.regions import (
     Switch1D,
     breakpoints_1d,
@@ -211,18 +212,12 @@ def test_jax_float32_params_are_accepted():
 
 def random_params(seed, widths, quantised):
     """Random 1 -> widths -> 1 net; quantised weights make coincidences and dead units."""
-    rng = np.random.default_rng(seed)
     sizes = [1, *widths, 1]
-    params = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        if quantised:
-            W = rng.integers(-2, 3, size=(n_in, n_out)) / 2.0
-            b = rng.integers(-2, 3, size=n_out) / 2.0
-        else:
-            W = rng.normal(size=(n_in, n_out)) * np.sqrt(2.0 / n_in)
-            b = rng.normal(size=n_out) * 0.5
-        params.append(layer(W, b))
-    return params
+    if not quantised:
+        return random_mlp(seed, sizes, bias_std=0.5)  # He weights, N(0, 0.5^2) biases
+    rng = np.random.default_rng(seed)
+    return [layer(rng.integers(-2, 3, size=(n_in, n_out)) / 2.0, rng.integers(-2, 3, size=n_out) / 2.0)
+            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
 
 
 def grid_piece_lower_bound(params, lo, hi, n=20001):

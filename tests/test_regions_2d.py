@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relulab.nets import mlp_apply
+from relulab.nets import mlp_apply, random_mlp
 from relulab.regions import (
     arrangement_bound,
     count_pieces_1d,
@@ -43,14 +43,6 @@ def one_layer(W, b):
     """A 2 -> n -> 1 network whose hidden units are the given lines."""
     W = np.asarray(W, dtype=np.float64)
     return [layer(W, b), layer(np.ones((W.shape[1], 1)), [0.0])]
-
-
-def random_net(seed, sizes, bias_std=0.5):
-    rng = np.random.default_rng(seed)
-    return [
-        layer(rng.normal(0.0, math.sqrt(2.0 / n_in), (n_in, n_out)), rng.normal(0.0, bias_std, n_out))
-        for n_in, n_out in zip(sizes[:-1], sizes[1:])
-    ]
 
 
 def forward(params, x):
@@ -198,7 +190,7 @@ def test_network_without_hidden_layer_has_one_region():
     widths=st.lists(st.integers(1, 9), min_size=1, max_size=3),
 )
 def test_polygons_agree_with_an_independent_forward_pass(seed, widths):
-    params = random_net(seed, [2, *widths, 1])
+    params = random_mlp(seed, [2, *widths, 1])
     box = (-1.5, 1.0, -0.5, 2.0)
     regions = region_polygons(params, box)
     patterns = [p.tobytes() for _, p in regions]
@@ -230,7 +222,7 @@ def test_polygons_agree_with_an_independent_forward_pass(seed, widths):
 
 @pytest.mark.parametrize("seed, widths", [(0, [8, 8]), (1, [16, 4, 8]), (2, [12])])
 def test_dense_grid_never_finds_more_patterns_than_the_exact_count(seed, widths):
-    params = random_net(seed, [2, *widths, 1])
+    params = random_mlp(seed, [2, *widths, 1])
     exact = {p.tobytes() for _, p in region_polygons(params, BOX)}
     g = np.linspace(-1.0, 1.0, 301)
     xy = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
@@ -245,7 +237,7 @@ def test_dense_grid_never_finds_more_patterns_than_the_exact_count(seed, widths)
 @settings(max_examples=20, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), scale=st.floats(0.01, 100.0))
 def test_count_is_invariant_under_rescaling_and_permuting_units(seed, scale):
-    params = random_net(seed, [2, 6, 5, 1])
+    params = random_mlp(seed, [2, 6, 5, 1])
     (W1, b1), (W2, b2), (W3, b3) = params
     perm = np.random.default_rng(seed).permutation(6)
     # relu(s z) = s relu(z) for s > 0: scale unit j of layer 1, unscale its outgoing weights
@@ -262,14 +254,14 @@ def test_count_is_invariant_under_rescaling_and_permuting_units(seed, scale):
 
 def test_accepts_jax_arrays_and_tuples():
     params = [(jnp.asarray(W, jnp.float32), jnp.asarray(b, jnp.float32))
-              for W, b in random_net(3, [2, 5, 1])]
+              for W, b in random_mlp(3, [2, 5, 1])]
     as_np = [layer(np.asarray(W), np.asarray(b)) for W, b in params]
     assert count_regions_2d(tuple(params), BOX) == count_regions_2d(as_np, BOX)
 
 
 def test_zero_biases_give_cones_through_the_origin():
     # a positively homogeneous network: every region is a cone with apex 0
-    params = [(W, np.zeros_like(b)) for W, b in random_net(4, [2, 10, 10, 1])]
+    params = [(W, np.zeros_like(b)) for W, b in random_mlp(4, [2, 10, 10, 1])]
     for v, _ in region_polygons(params, BOX):
         assert inside_convex(v, np.zeros(2), 1e-9)
         assert np.min(np.linalg.norm(v, axis=1)) < 1e-9

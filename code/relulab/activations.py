@@ -17,7 +17,7 @@ module of :mod:`relulab` accepts an activation either way through it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Union
 
 import jax
@@ -37,6 +37,7 @@ __all__ = [
     "resolve",
     "sigmoid",
     "softplus",
+    "switch",
     "tanh",
 ]
 
@@ -195,6 +196,42 @@ def resolve(act: Union[str, Callable], name: str = "activation") -> Callable:
     """
     act = _validate.choice(act, name, sorted(ACTIVATIONS), callable_ok=True)
     return ACTIVATIONS[act] if isinstance(act, str) else act
+
+
+def switch(index: ArrayLike, acts: Sequence[Union[str, Callable]]) -> Activation:
+    r"""The activation ``acts[index]``, where ``index`` may be traced (inside ``jit`` or ``vmap``).
+
+    One compiled program can then run several activations, chosen per run by an integer:
+    the result calls :func:`jax.lax.switch`. Under ``vmap`` with a batched ``index``,
+    ``lax.switch`` evaluates every listed activation and selects, so listing many costs
+    compute on every call. Out-of-range indices are clamped, as ``lax.switch`` does.
+
+    Args:
+        index: an integer scalar (Python int, or an int32 array, traced or not).
+        acts: a non-empty sequence of names in :data:`ACTIVATIONS` or callables.
+
+    Returns:
+        An elementwise function ``z -> acts[index](z)``.
+
+    Raises:
+        ValueError: ``acts`` is empty or names an unknown activation.
+        TypeError: ``acts`` is not a sequence, or an entry is neither a name nor a callable.
+
+    >>> import jax, jax.numpy as jnp
+    >>> f = jax.jit(lambda k, z: switch(k, ["relu", "tanh"])(z))
+    >>> f(0, jnp.array([-1.0, 2.0])).tolist(), round(float(f(1, 0.5)), 4)
+    ([0.0, 2.0], 0.4621)
+    """
+    if isinstance(acts, (str, bytes)) or not isinstance(acts, Sequence):
+        _validate.fail(TypeError, "acts", "be a sequence of activation names or callables", type(acts).__name__)
+    if len(acts) == 0:
+        _validate.fail(ValueError, "acts", "be a non-empty sequence of activation names or callables", "[]")
+    fns = tuple(resolve(a, name=f"acts[{i}]") for i, a in enumerate(acts))
+
+    def switched(z: ArrayLike) -> jax.Array:
+        return jax.lax.switch(index, fns, z)
+
+    return switched
 
 
 def derivative(act: Union[str, Callable]) -> Callable[[ArrayLike], jax.Array]:

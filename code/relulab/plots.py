@@ -34,9 +34,11 @@ __all__ = [
     "LINESTYLES",
     "PALETTE",
     "figure",
+    "gaps_at_jumps",
     "plot_activation",
     "plot_derivative",
     "plot_feature_map",
+    "plot_with_gaps",
     "series_style",
 ]
 
@@ -124,6 +126,71 @@ def _get_ax(ax: Union[Axes, None]) -> Axes:
     return ax
 
 
+def gaps_at_jumps(y: ArrayLike, threshold: float = 0.25) -> np.ndarray:
+    """``y`` as a float array with ``nan`` wherever it jumps by more than ``threshold``.
+
+    A curve sampled on a grid and drawn with ``ax.plot`` joins a jump (the derivative of ReLU
+    at 0, a step function) with a vertical segment, as if the function took every value in
+    between. With ``nan`` at the first sample after each jump, matplotlib leaves a gap there.
+
+    Args:
+        y: samples of shape ``(n,)`` on an increasing grid.
+        threshold: the smallest change between neighbouring samples that counts as a jump
+            (positive). It must exceed the change a smooth part makes between two samples.
+
+    Returns:
+        A float64 copy of ``y``, shape ``(n,)``, with ``y[i] = nan`` where
+        ``|y[i] - y[i - 1]| > threshold``.
+
+    >>> gaps_at_jumps([0.0, 0.0, 1.0, 1.0]).tolist()
+    [0.0, 0.0, nan, 1.0]
+    """
+    out = np.array(_validate.float_array(y, "y"), dtype=float)
+    if out.ndim != 1:
+        _validate.fail(ValueError, "y", "have shape (n,)", f"shape {out.shape}")
+    threshold = _validate.number(threshold, "threshold", low=0.0, low_open=True, expected="a positive number")
+    out[1:][np.abs(np.diff(out)) > threshold] = np.nan
+    return out
+
+
+def plot_with_gaps(
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    ax: Union[Axes, None] = None,
+    threshold: float = 0.25,
+    style: int = 0,
+    **kwargs: Any,
+) -> Line2D:
+    """Plot ``y`` against ``x`` with a gap, not a vertical segment, at every jump of ``y``.
+
+    For a derivative that jumps (ReLU's at 0, leaky ReLU's, a step): the points are those of
+    :func:`gaps_at_jumps`, drawn in the book's series style.
+
+    Args:
+        x: the grid, shape ``(n,)``, increasing.
+        y: the values, shape ``(n,)``.
+        ax: the axes to draw on (default: the current axes).
+        threshold: see :func:`gaps_at_jumps`.
+        style: index into :func:`series_style`.
+        **kwargs: passed to ``ax.plot`` (label, colour, ...).
+
+    Returns:
+        The drawn line.
+
+    >>> fig, ax = figure()
+    >>> line = plot_with_gaps([-1.0, 0.0, 1.0, 2.0], [0.0, 0.0, 1.0, 1.0], ax=ax)
+    >>> line.get_ydata().tolist()
+    [0.0, 0.0, nan, 1.0]
+    """
+    x = _grid(x)
+    y = gaps_at_jumps(y, threshold)
+    if y.shape != x.shape:
+        _validate.fail(ValueError, "y", f"have the shape of x {x.shape}", f"shape {y.shape}")
+    (line,) = _get_ax(ax).plot(x, y, **{**series_style(style), **kwargs})
+    return line
+
+
 def _label(act: Union[str, Callable], fn: Callable) -> str:
     return act if isinstance(act, str) else getattr(fn, "__name__", "activation")
 
@@ -165,8 +232,8 @@ def plot_derivative(
 ) -> Line2D:
     """Plot the autodiff derivative of an activation on a 1D grid.
 
-    Points where the derivative jumps are drawn as gaps (``NaN``) rather than
-    as a vertical segment, so a step looks like a step.
+    Points where the derivative jumps are drawn as gaps (``NaN``, see
+    :func:`gaps_at_jumps`) rather than as a vertical segment, so a step looks like a step.
 
     Args:
         act: a name from :data:`relulab.activations.ACTIVATIONS` or a callable.
@@ -181,12 +248,7 @@ def plot_derivative(
     fn = resolve(act)
     x = _grid(x)
     y = np.asarray(derivative(fn)(x), dtype=float)
-    jumps = np.abs(np.diff(y)) > 0.25
-    y_plot = y.copy()
-    y_plot[1:][jumps] = np.nan
-    opts = {**series_style(style), "label": f"{_label(act, fn)}'", **kwargs}
-    (line,) = _get_ax(ax).plot(x, y_plot, **opts)
-    return line
+    return plot_with_gaps(x, y, ax=ax, style=style, **{"label": f"{_label(act, fn)}'", **kwargs})
 
 
 def plot_feature_map(

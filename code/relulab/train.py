@@ -49,7 +49,7 @@ import numpy as np
 import optax
 from jax.typing import ArrayLike
 
-from . import _validate
+from . import _validate, activations
 from .activations import resolve
 from .nets import mlp_apply
 
@@ -321,12 +321,7 @@ def _runner(
 
     def run(params, X, y, key, lr, act_idx, X_eval, y_eval):
         if multi:
-            fns = tuple(resolve(a) for a in activation)
-
-            def switched(z):
-                return jax.lax.switch(act_idx, fns, z)
-
-            forward = _forward(apply, switched)
+            forward = _forward(apply, activations.switch(act_idx, activation))
         else:
             forward = _forward(apply, activation)
         opt = optimizer if isinstance(optimizer, optax.GradientTransformation) else optimizer(lr)

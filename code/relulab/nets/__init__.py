@@ -12,6 +12,9 @@ Multilayer perceptrons (MLPs)
     * :func:`mlp_apply` evaluates the network.
     * :func:`mlp_hidden` returns every hidden layer's pre-activations and
       activations (for dead units, activation patterns and linear regions).
+    * :func:`random_mlp` draws a random MLP with non-zero biases in NumPy, and
+      :func:`mlp_with_patterns` evaluates one in NumPy, returning each input's
+      activation pattern with the output.
 
 Convolutional networks (CNNs)
     Parameters are again a list of ``(W, b)`` tuples: first the convolution
@@ -41,8 +44,8 @@ or as a callable.
 
 
 from ._cnn import cnn_apply, cnn_hidden, cnn_init, conv_layer
-from ._init import INITS, init_std, n_params
-from ._mlp import Params, mlp_apply, mlp_hidden, mlp_init
+from ._init import INITS, init_std, n_params, random_mlp
+from ._mlp import Params, mlp_apply, mlp_hidden, mlp_init, mlp_with_patterns
 
 conv2d = conv_layer
 """Old name of :func:`conv_layer` (``"SAME"`` padding plus a bias, on a batch), kept so that
@@ -61,5 +64,7 @@ __all__ = [
     "mlp_apply",
     "mlp_hidden",
     "mlp_init",
+    "mlp_with_patterns",
     "n_params",
+    "random_mlp",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Union
 
 import jax
 import jax.numpy as jnp
@@ -12,7 +13,7 @@ from jax.typing import ArrayLike
 
 from .. import _validate
 
-__all__ = ["INITS", "check_init", "init_std", "n_params", "normal_weights"]
+__all__ = ["INITS", "check_init", "init_std", "n_params", "normal_weights", "random_mlp"]
 
 INITS: tuple[str, ...] = ("he", "glorot", "lecun")
 """Names of the weight initialisations understood by :func:`mlp_init` and :func:`cnn_init`."""
@@ -83,3 +84,55 @@ def normal_weights(key: jax.Array, shapes: Sequence[tuple[int, ...]], dtype: jnp
         start += size
     return out
 
+
+
+def random_mlp(
+    rng: Union[np.random.Generator, int],
+    sizes: Sequence[int],
+    *,
+    init: str = "he",
+    bias_std: float = 0.5,
+    bias_mean: float = 0.0,
+    dtype: type = np.float64,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    r"""A random MLP with non-zero biases, as NumPy arrays (for counting pieces and regions).
+
+    Layer :math:`\ell` gets weights :math:`W_\ell \sim \mathcal{N}(0, s^2)` with :math:`s`
+    from :func:`init_std` (He by default) and biases :math:`b_\ell \sim
+    \mathcal{N}(\mu_b, \sigma_b^2)`, drawn layer after layer (``W`` then ``b``) from
+    ``rng``. Unlike :func:`mlp_init`, whose biases are zero (every region of such a ReLU
+    network is a cone through the origin), the biases spread the kinks over the input space.
+    NumPy rather than JAX: no compilation per network shape, and float64 for the exact
+    algorithms of :mod:`relulab.regions`.
+
+    Args:
+        rng: a NumPy generator (in a chapter, ``relulab.seeding.rng("stream")``) or an int seed
+            for ``np.random.default_rng``.
+        sizes: widths ``[n_0, n_1, ..., n_L]``, at least two, each >= 1.
+        init: ``"he"``, ``"glorot"`` or ``"lecun"`` (the weights' standard deviation).
+        bias_std: standard deviation :math:`\sigma_b \ge 0` of the biases.
+        bias_mean: mean :math:`\mu_b` of the biases (negative values make units dead more often).
+        dtype: NumPy floating dtype of the arrays.
+
+    Returns:
+        A list of ``(W, b)`` with ``W`` of shape ``(n_{l-1}, n_l)`` and ``b`` of shape ``(n_l,)``.
+
+    >>> params = random_mlp(0, [2, 8, 1], bias_std=0.5)
+    >>> [(W.shape, b.shape) for W, b in params], bool(np.all(params[0][1] != 0))
+    ([((2, 8), (8,)), ((8, 1), (1,))], True)
+    """
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        rng = np.random.default_rng(_validate.integer(rng, "rng", minimum=0))
+    elif not isinstance(rng, np.random.Generator):
+        _validate.fail(TypeError, "rng", "be a numpy.random.Generator or a non-negative int seed", type(rng).__name__)
+    sizes = _validate.integers(sizes, "sizes", min_len=2)
+    init = check_init(init)
+    bias_std = _validate.number(bias_std, "bias_std", low=0.0, expected="a non-negative number")
+    bias_mean = _validate.number(bias_mean, "bias_mean")
+    if not np.issubdtype(np.dtype(dtype), np.floating):
+        _validate.fail(TypeError, "dtype", "be a NumPy floating dtype", str(dtype))
+    return [
+        (rng.normal(0.0, init_std(n_in, n_out, init), (n_in, n_out)).astype(dtype),
+         rng.normal(bias_mean, bias_std, n_out).astype(dtype))
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]

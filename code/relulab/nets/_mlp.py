@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Union
+from typing import Any, Union
 
 import jax
 import jax.numpy as jnp
@@ -15,7 +15,7 @@ from .. import _validate
 from ..activations import resolve
 from ._init import check_init, init_std, normal_weights
 
-__all__ = ["Params", "mlp_apply", "mlp_hidden", "mlp_init"]
+__all__ = ["Params", "mlp_apply", "mlp_hidden", "mlp_init", "mlp_with_patterns"]
 
 Params = list[tuple[jax.Array, jax.Array]]
 """Network parameters: a list of ``(W, b)`` tuples, one per layer."""
@@ -127,9 +127,8 @@ def mlp_hidden(
     return pre, post
 
 
-@functools.partial(jax.jit, static_argnums=2)
-def _mlp_forward(params: list, h: jax.Array, act: Callable) -> tuple[list, list, jax.Array]:
-    # Jitted so that an eager call compiles one program instead of one per operation.
+def _forward(params: list, h: Any, act: Callable) -> tuple[list, list, Any]:
+    """The MLP forward pass, for JAX arrays (jitted below) and NumPy arrays alike."""
     pre, post = [], []
     for W, b in params[:-1]:
         z = h @ W + b
@@ -138,6 +137,10 @@ def _mlp_forward(params: list, h: jax.Array, act: Callable) -> tuple[list, list,
         post.append(h)
     W, b = params[-1]
     return pre, post, h @ W + b
+
+
+# Jitted so that an eager call compiles one program instead of one per operation.
+_mlp_forward = jax.jit(_forward, static_argnums=2)
 
 
 def mlp_apply(
@@ -177,3 +180,56 @@ def mlp_apply(
     h, _ = _mlp_input(params, x)
     return _mlp_forward(params, h, act)[2]
 
+
+
+def _numpy_activation(activation: Union[str, Callable]) -> Callable:
+    if isinstance(activation, str) and activation == "relu":
+        return lambda z: np.maximum(z, 0.0).astype(z.dtype, copy=False)
+    fn = resolve(activation)
+    return lambda z: np.asarray(fn(z), dtype=z.dtype)
+
+
+def mlp_with_patterns(
+    params: Sequence[tuple[ArrayLike, ArrayLike]],
+    x: ArrayLike,
+    *,
+    activation: Union[str, Callable] = "relu",
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""The output of an MLP and the activation pattern of every input, computed in NumPy.
+
+    The same forward pass as :func:`mlp_apply` (one loop serves both), run on NumPy arrays in
+    the dtype of ``x`` and the parameters: no JAX program is compiled, which makes it cheap for
+    the many network shapes of a sweep over architectures. The *activation pattern* of an
+    input lists, for every hidden unit, whether its pre-activation is positive
+    (:math:`z > 0`, the unit is active); for ReLU two inputs with the same pattern lie on the
+    same linear piece of the network (the order of units is that of
+    :func:`relulab.regions.region_polygons`).
+
+    Args:
+        params: list of ``(W, b)`` as returned by :func:`mlp_init` or :func:`random_mlp`.
+        x: one input ``(n_0,)`` or a batch ``(batch, n_0)``; integers are taken as float64.
+        activation: ``"relu"`` (NumPy's maximum), another name in
+            :data:`relulab.activations.ACTIVATIONS`, or a callable that accepts NumPy arrays.
+
+    Returns:
+        ``(out, pattern)``: ``out`` of shape ``(batch, n_L)`` and ``pattern`` a bool array of
+        shape ``(batch, N)``, ``N`` the number of hidden units, first hidden layer first (without
+        the batch axis for one input).
+
+    >>> params = [(np.array([[1.0, -1.0]]), np.zeros(2)), (np.ones((2, 1)), np.zeros(1))]
+    >>> out, pattern = mlp_with_patterns(params, np.array([[-3.0], [2.0]]))   # |x|
+    >>> out.tolist(), pattern.tolist()
+    ([[3.0], [2.0]], [[False, True], [True, False]])
+    """
+    layers = check_params(params)
+    _validate.real_dtype(x, "x")
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    n_in = np.shape(layers[0][0])[0]
+    if x.ndim not in (1, 2) or x.shape[-1] != n_in:
+        _validate.fail(ValueError, "x", f"have shape ({n_in},) or (batch, {n_in})", f"shape {x.shape}")
+    layers = [(np.asarray(W), np.asarray(b)) for W, b in layers]
+    pre, _, out = _forward(layers, x, _numpy_activation(activation))
+    pattern = np.concatenate([z > 0 for z in pre], axis=-1) if pre else np.zeros((*x.shape[:-1], 0), dtype=bool)
+    return out, pattern
