@@ -50,6 +50,7 @@ from .plots import plot_feature_map
 __all__ = [
     "FILTERS",
     "Padding",
+    "Stride",
     "active_fraction",
     "as_hwio",
     "avg_pool",
@@ -61,6 +62,9 @@ __all__ = [
     "max_pool",
     "plot_feature_map",
 ]
+
+Stride = Union[int, tuple[int, int]]
+"""A positive ``int`` s (the same step along both axes) or ``(s_h, s_w)``."""
 
 Padding = Union[str, int, tuple[tuple[int, int], tuple[int, int]]]
 """``"VALID"`` (no padding), ``"SAME"`` (output as large as the input when the
@@ -213,10 +217,7 @@ def _conv_nhwc(images: jax.Array, kernel: jax.Array, padding: Any, stride: tuple
 def conv2d_batch(
     images: ArrayLike,
     kernel: ArrayLike,
-    *,
-    padding: Padding = "VALID",
-    stride: Union[int, tuple[int, int]] = 1,
-    flip_kernel: bool = False,
+    *, padding: Padding = "VALID", stride: Stride = 1, flip_kernel: bool = False,
 ) -> jax.Array:
     r"""Cross-correlate a batch of images with a bank of filters.
 
@@ -270,10 +271,7 @@ def _single(x: ArrayLike, name: str, rank: int, layout: str) -> ArrayLike:
 def conv2d_image(
     image: ArrayLike,
     kernel: ArrayLike,
-    *,
-    padding: Padding = "VALID",
-    stride: Union[int, tuple[int, int]] = 1,
-    flip_kernel: bool = False,
+    *, padding: Padding = "VALID", stride: Stride = 1, flip_kernel: bool = False,
 ) -> jax.Array:
     """Cross-correlate one image ``(H, W, C_in)`` with a filter bank ``(kh, kw, C_in, C_out)``.
 
@@ -284,9 +282,7 @@ def conv2d_image(
     Args:
         image: shape ``(H, W, C_in)``; integer images are cast to float.
         kernel: shape ``(kh, kw, C_in, C_out)``.
-        padding: ``"VALID"`` (default), ``"SAME"``, an int, or ``((top, bottom), (left, right))``.
-        stride: a positive int or ``(sh, sw)``.
-        flip_kernel: if True, true convolution instead of cross-correlation.
+        padding, stride, flip_kernel: as in :func:`conv2d_batch`.
 
     Returns:
         Shape ``(H', W', C_out)``: one feature map per output channel.
@@ -310,10 +306,7 @@ that existing code keeps working; new code should call :func:`conv2d_image`."""
 def filter2d(
     image: ArrayLike,
     kernel: ArrayLike,
-    *,
-    padding: Padding = "VALID",
-    stride: Union[int, tuple[int, int]] = 1,
-    flip_kernel: bool = False,
+    *, padding: Padding = "VALID", stride: Stride = 1, flip_kernel: bool = False,
 ) -> jax.Array:
     r"""Cross-correlate a grayscale image ``(H, W)`` with one 2D kernel ``(kh, kw)``.
 
@@ -324,9 +317,7 @@ def filter2d(
     Args:
         image: shape ``(H, W)``; integer images are cast to float.
         kernel: shape ``(kh, kw)``, e.g. one of :data:`FILTERS`.
-        padding: ``"VALID"`` (default), ``"SAME"``, an int, or ``((top, bottom), (left, right))``.
-        stride: a positive int or ``(sh, sw)``.
-        flip_kernel: if True, true convolution instead of cross-correlation.
+        padding, stride, flip_kernel: as in :func:`conv2d_batch`.
 
     Returns:
         Shape ``(H', W')``.
@@ -444,17 +435,10 @@ def avg_pool(
     r"""Average pooling over non-padded spatial windows.
 
     :math:`y[i, j] = \frac{1}{p_h p_w} \sum_{0 \le u < p_h,\, 0 \le v < p_w} x[i s_h + u, j s_w + v]`
-    per channel; windows, strides and ranks as in :func:`max_pool`. Unlike max-pooling,
+    per channel. The arguments, the windows (``VALID``: rows and columns that do not fill
+    one are dropped) and the result are those of :func:`max_pool`. Unlike max-pooling,
     averaging does not commute with ReLU: ``avg_pool(relu(x))`` can differ from
     ``relu(avg_pool(x))`` where a window mixes signs.
-
-    Args:
-        x: ``(H, W)``, ``(H, W, C)`` or ``(N, H, W, C)``; the rank says which.
-        size: window ``p`` or ``(p_h, p_w)``.
-        stride: default ``size`` (non-overlapping windows).
-
-    Returns:
-        The pooled array, same rank as ``x``, floating.
 
     >>> import numpy as np
     >>> avg_pool(np.array([[1.0, -2.0], [-3.0, 0.5]])).tolist()

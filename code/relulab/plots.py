@@ -234,16 +234,8 @@ def plot_derivative(
 
     Points where the derivative jumps are drawn as gaps (``NaN``, see
     :func:`gaps_at_jumps`) rather than as a vertical segment, so a step looks like a step.
-
-    Args:
-        act: a name from :data:`relulab.activations.ACTIVATIONS` or a callable.
-        x: the grid, shape ``(n,)``; defaults to 601 points on ``[-3, 3]``.
-        ax: the axes to draw on (default: the current axes).
-        style: index into :func:`series_style`.
-        **kwargs: passed to ``ax.plot``.
-
-    Returns:
-        The drawn line.
+    The arguments and the result are those of :func:`plot_activation`; the line's label is
+    the activation's name with a prime.
     """
     fn = resolve(act)
     x = _grid(x)
