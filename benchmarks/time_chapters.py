@@ -17,16 +17,8 @@ import time
 from pathlib import Path
 
 import jupytext
-import yaml
+from book_toc import ROOT, toc_chapters  # benchmarks/book_toc.py, shared with tests/test_chapters.py
 from nbclient import NotebookClient
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def toc_chapters() -> list[Path]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
-    return [ROOT / f"{f}.md" for f in files if f.startswith("chapters/")]
 
 
 def run(path: Path) -> tuple[float, list[str]]:

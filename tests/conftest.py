@@ -6,14 +6,41 @@
   cannot silently mix int and float arrays. Rank promotion stays allowed on
   purpose: the book's notation ``x @ W + b`` broadcasts a bias of shape
   ``(n_out,)`` over the batch.
+* ``benchmarks/`` is importable, for the table-of-contents parser
+  ``book_toc`` that the chapter test shares with ``benchmarks/time_chapters.py``.
+* Long tests run first: chapter executions, then tests marked ``slow`` (and the
+  training doctests, marked here), then the rest. With ``pytest -n 2`` (and the
+  ``--dist worksteal`` of ``pyproject.toml``) the two workers then finish together
+  instead of one waiting for a long test picked up last. ``-m "not slow and not
+  chapters"`` gives a quick run.
 """
 
 import os
+import sys
+from pathlib import Path
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import jax  # noqa: E402
 import matplotlib  # noqa: E402
+import pytest  # noqa: E402
 
 matplotlib.use("Agg")
 jax.config.update("jax_numpy_dtype_promotion", "strict")
+
+# Doctests that train networks for hundreds of steps (seconds each, like the slow tests).
+SLOW_DOCTESTS = {"relulab.train", "relulab.train._fit.fit", "relulab.train._sweep.sweep"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.name in SLOW_DOCTESTS:
+            item.add_marker(pytest.mark.slow)
+
+    def rank(item):
+        if item.get_closest_marker("chapters"):
+            return 0
+        return 1 if item.get_closest_marker("slow") else 2
+
+    items.sort(key=rank)  # stable: the order within each group is kept

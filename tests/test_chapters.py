@@ -16,35 +16,8 @@ from pathlib import Path
 
 import jupytext
 import pytest
-import yaml
+from book_toc import toc_chapters  # benchmarks/book_toc.py (on the path via tests/conftest.py)
 from nbclient import NotebookClient
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _toc_files(node) -> list[str]:
-    files = []
-    if isinstance(node, dict):
-        if "file" in node:
-            files.append(node["file"])
-        for value in node.values():
-            if isinstance(value, (list, dict)):
-                files += _toc_files(value)
-    elif isinstance(node, list):
-        for item in node:
-            files += _toc_files(item)
-    return files
-
-
-def toc_chapters() -> list[Path]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    chapters = []
-    for name in _toc_files(toc):
-        path = ROOT / f"{name}.md"
-        if path.parent.name == "chapters":
-            chapters.append(path)
-    return chapters
-
 
 CHAPTERS = toc_chapters()
 TEST_SEED = os.environ.get("RELULAB_TEST_SEED", "3")

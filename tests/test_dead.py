@@ -130,6 +130,7 @@ def random_params(seed, sizes, bias_shift=0.0):
     batch=st.integers(1, 4),
     shift=st.floats(-2.0, 1.0),
 )
+@pytest.mark.slow
 def test_matches_numpy_reference(seed, widths, batch, shift):
     sizes = [3, *widths, 2]
     params = random_params(seed, sizes, bias_shift=shift)
@@ -154,6 +155,7 @@ def test_adding_inputs_can_only_revive():
         assert bool(jnp.all(~big | small))
 
 
+@pytest.mark.slow
 def test_vmap_over_stacked_params_matches_loop():
     shifts = np.linspace(-2.0, 0.5, 6)
     plist = [random_params(i, [3, 5, 4, 1], bias_shift=s) for i, s in enumerate(shifts)]

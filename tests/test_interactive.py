@@ -457,6 +457,7 @@ def test_frame_encoding_lossless_for_lines_lossy_for_heatmaps():
         assert np.abs(decode(heat.frames[k]) - full).mean() < 2.0
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None)
 @given(shape=st.lists(st.integers(2, 3), min_size=1, max_size=3), seed=st.integers(0, 10**6))
 def test_property_every_grid_point_has_its_own_frame(shape, seed):

@@ -251,6 +251,7 @@ def test_cnn_init_shapes_and_variance():
     assert [W.shape for W, _ in cnn_init(KEY, (5, 5, 2), channels=(3,), pool="none", n_out=2)] == [(3, 3, 2, 3), (75, 2)]
 
 
+@pytest.mark.slow
 def test_cnn_apply_matches_numpy_reference():
     params = cnn_init(jax.random.key(3), (8, 8, 1), channels=(3, 4), hidden=(6,), n_out=5)
     params = [(W, b + 0.05) for W, b in params]

@@ -38,6 +38,7 @@ def np_softmax_ce(logits, y):
     return -logp[np.arange(len(y)), y].mean()
 
 
+@pytest.mark.slow
 def test_cross_entropy_and_accuracy_match_numpy(blobs):
     X, y = blobs
     params = nets.mlp_init(KEY, [3, 5, 3])
@@ -47,6 +48,7 @@ def test_cross_entropy_and_accuracy_match_numpy(blobs):
     np.testing.assert_allclose(float(acc), (logits.argmax(1) == np.asarray(y)).mean(), rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_binary_cross_entropy_matches_numpy():
     X, y = data.two_moons(KEY, 30)
     params = nets.mlp_init(KEY, [2, 4, 1])
@@ -142,6 +144,7 @@ def test_make_step_is_one_update_of_the_optimizer():
         train.make_step("sgd")
 
 
+@pytest.mark.slow
 def test_fit_history_starts_at_initial_loss_and_decreases(blobs):
     X, y = blobs
     params = nets.mlp_init(KEY, [3, 8, 3])
@@ -159,6 +162,7 @@ def test_fit_history_starts_at_initial_loss_and_decreases(blobs):
     assert float(final) < float(loss0)
 
 
+@pytest.mark.slow
 def test_fit_eval_every_matches_manual_steps(blobs):
     X, y = blobs
     params = nets.mlp_init(KEY, [3, 8, 3])
@@ -178,6 +182,7 @@ def test_fit_eval_every_matches_manual_steps(blobs):
     np.testing.assert_allclose(np.asarray(hist["eval_loss"][:-1]), np.asarray(hist["loss"][::3]), rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_fit_accepts_optax_transformation_and_callable(blobs):
     X, y = blobs
     params = nets.mlp_init(KEY, [3, 8, 3])
@@ -204,6 +209,7 @@ def test_fit_minibatches_cover_each_epoch_and_are_deterministic():
     np.testing.assert_allclose(np.asarray(h1["loss"][3:6]).mean(), np.mean(np.arange(12.0) ** 2), rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_fit_trains_a_cnn_on_digits_subset():
     d = data.digits()
     params = nets.cnn_init(KEY, (8, 8, 1), channels=(4,), n_out=10)
@@ -247,6 +253,7 @@ def test_fit_rejects_x_of_wrong_width(blobs):
 # ---------------------------------------------------------------- sweep
 
 
+@pytest.mark.slow
 def test_sweep_equals_python_loop_of_fit():
     X, y = data.two_moons(KEY, 48)
     init = lambda k: nets.mlp_init(k, [2, 6, 1])
