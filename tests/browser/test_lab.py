@@ -80,12 +80,12 @@ OUTPUTS_JS = """() => {
   cells.forEach((c, i) => {
     c.querySelectorAll('.jp-OutputArea-output').forEach(o => {
       const mime = o.dataset.mimeType || '';
-      const text = (o.innerText || '').slice(0, 400);
+      const text = (o.textContent || '').slice(0, 400);
       if (mime === 'application/vnd.jupyter.stderr' || /Traceback \\(most recent call last\\)/.test(text))
         bad.push(`cell ${i + 1}: ${mime || 'output'}: ${text}`);
     });
     c.querySelectorAll('.jupyter-widgets').forEach(w => {
-      const text = (w.innerText || '');
+      const text = (w.textContent || '');
       if (/Failed to create view|Error displaying widget|Cannot read properties/.test(text) || w.matches('.widget-error, .jupyter-widgets-error'))
         bad.push(`cell ${i + 1}: widget error: ${text.slice(0, 400)}`);
     });
@@ -318,17 +318,24 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
         t0 = time.monotonic()
         _menu(page, "Run", "Run All Cells")
         page.wait_for_function(
-            f"() => {{ const p = ({PROMPTS_JS})(); return p.length === {n_code} && p.every(s => /^\\[\\d+\\]:$/.test(s)); }}",
+            # done when every cell has run, or when a cell raised (Run All then stops and
+            # un-queues the rest): fail at once with the error rather than at the time-out
+            f"""() => {{ const p = ({PROMPTS_JS})();
+                 if (p.length === {n_code} && p.every(s => /^\\[\\d+\\]:$/.test(s))) return true;
+                 const err = document.querySelector('.jp-NotebookPanel .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+                 return !!err && !p.some(s => s.includes('*')); }}""",
             timeout=RUN_ALL_TIMEOUT_S * 1000, polling=200,
         )
         kernels = _wait_kernels_idle(lab)
         metrics["run all s"] = round(time.monotonic() - t0, 1)
-        prompts = page.evaluate(PROMPTS_JS)
-        numbers = [int(re.sub(r"\D", "", p)) for p in prompts]
-        assert numbers == sorted(numbers) and len(set(numbers)) == n_code, f"cells did not all run, in order: {prompts}"
         page.wait_for_timeout(500)  # widget views render just after their cell
         out = page.evaluate(OUTPUTS_JS)
         assert not out["bad"], "error or stderr output in JupyterLab:\n" + "\n".join(out["bad"])
+        prompts = page.evaluate(PROMPTS_JS)
+        numbers = [int(re.sub(r"\D", "", p) or -1) for p in prompts]
+        assert -1 not in numbers and numbers == sorted(numbers) and len(set(numbers)) == n_code, (
+            f"cells did not all run, in order: {prompts}"
+        )
         assert all(out["figures"]), f"live figures without a displayed image: {out['figures']}"
         assert [k["execution_state"] for k in kernels] == ["idle"], f"kernel not idle after Run All: {kernels}"
         widget_errors = [c for c in console if re.search(r"widget|Failed to create view|TypeError|ReferenceError", c, re.I)]
@@ -363,9 +370,9 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
         first.scroll_into_view_if_needed()
         before = int(re.sub(r"\D", "", first.locator(".jp-InputPrompt").text_content()))
         first.locator(".cm-content").click()
-        page.keyboard.press("Control+End")
-        page.keyboard.press("Enter")
+        page.keyboard.press("Control+Home")  # a new first line: never inside an indented block
         page.keyboard.type("print('relulab edit check', 6 * 7)")
+        page.keyboard.press("Enter")
         page.keyboard.press("Shift+Enter")
         page.wait_for_function(
             """(before) => { const c = document.querySelector('.jp-NotebookPanel .jp-CodeCell');
@@ -390,10 +397,14 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
         raise
     finally:
         context.close()
-        for k in _kernels(lab):  # one chapter, one kernel: shut it down before the next
-            lab.api(f"api/kernels/{k['id']}", method="DELETE")
+        # One chapter, one kernel, one reader: before the next chapter, shut the kernel down and
+        # forget the workspace (JupyterLab would otherwise reopen this chapter's tab with it).
         for s in lab.api("api/sessions"):
             lab.api(f"api/sessions/{s['id']}", method="DELETE")
+        for k in _kernels(lab):
+            lab.api(f"api/kernels/{k['id']}", method="DELETE")
+        for f in (lab.home / "workspaces").glob("*"):
+            f.unlink()
 
 
 def _config(lab):
