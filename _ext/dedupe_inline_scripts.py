@@ -38,13 +38,30 @@ def _key(js: Any) -> tuple:
     )
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _is_widget_state(js: Any) -> bool:
+    attrs = getattr(js, "attributes", {}) or {}
+    return attrs.get("type") == WIDGET_STATE
+
+
 def dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Keep the first of equal scripts; drop the ipywidgets state myst-nb embeds.
+
+    The pages load no widget JavaScript (``nb_ipywidgets_js: {}``: the website shows each
+    interactive figure's self-contained HTML player instead), so the saved state of the live
+    views, which myst-nb inlines as a ``<script type="application/vnd.jupyter.widget-state+json">``
+    (its images included), is never read: dropping it only saves page weight.
+    """
     scripts = context.get("script_files")
     if not scripts:
         return
     seen: set = set()
     unique = []
     for js in scripts:
+        if _is_widget_state(js):
+            continue
         key = _key(js)
         if key in seen:
             continue
