@@ -1,0 +1,81 @@
+"""The book's page fixers in ``_ext``: valid nested lists on the viewcode index, no widget state."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
+
+import dedupe_inline_scripts  # noqa: E402
+import viewcode_index  # noqa: E402
+
+# What sphinx.ext.viewcode 7.4 writes for a package with a sub-module page next to plain modules.
+BROKEN = (
+    '<ul><li><a href="a.html">p.a</a></li>\n'
+    '<li><a href="b.html">p.b</a></li>\n'
+    '<ul><li><a href="b/c.html">p.b.c</a></li>\n'
+    '<ul><li><a href="b/c/d.html">p.b.c.d</a></li>\n'
+    '</ul></ul><li><a href="e.html">p.e</a></li>\n'
+    '</ul>'
+)
+
+
+def _children_ok(html: str) -> bool:
+    """True when every <ul> directly contains only <li> elements (what axe's 'list' rule checks)."""
+    from html.parser import HTMLParser
+
+    class P(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack: list[str] = []
+            self.ok = True
+
+        def handle_starttag(self, tag, attrs):
+            if self.stack and self.stack[-1] == "ul" and tag != "li":
+                self.ok = False
+            self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            assert self.stack and self.stack[-1] == tag, f"unbalanced </{tag}>"
+            self.stack.pop()
+
+    p = P()
+    p.feed(html)
+    assert not p.stack, "unclosed tags"
+    return p.ok
+
+
+def test_the_broken_index_is_broken_and_the_fix_nests_every_list():
+    assert not _children_ok(BROKEN)
+    fixed = viewcode_index.nest_lists(BROKEN)
+    assert _children_ok(fixed)
+    assert fixed.count("<li>") == BROKEN.count("<li>") == fixed.count("</li>")
+    # order and text unchanged
+    strip = lambda h: [t for t in h.replace("<", "\0<").split("\0") if t.startswith("<a")]  # noqa: E731
+    assert strip(fixed) == strip(BROKEN)
+
+
+def test_a_valid_list_is_left_alone():
+    html = '<ul><li>a<ul><li>a.b</li></ul></li><li>c</li></ul>'
+    assert viewcode_index.nest_lists(html) == html
+
+
+def test_only_the_module_index_is_touched():
+    context = {"body": BROKEN}
+    viewcode_index.fix_module_index(None, "api", "page.html", context, None)
+    assert context["body"] == BROKEN
+    viewcode_index.fix_module_index(None, "_modules/index", "page.html", context, None)
+    assert _children_ok(context["body"])
+
+
+def test_widget_state_is_dropped_and_duplicates_removed():
+    state = SimpleNamespace(filename=None, priority=500,
+                            attributes={"type": "application/vnd.jupyter.widget-state+json", "body": "{}"})
+    a = SimpleNamespace(filename="a.js", priority=500, attributes={})
+    a_again = SimpleNamespace(filename="a.js", priority=500, attributes={})
+    b = SimpleNamespace(filename="b.js", priority=500, attributes={})
+    context = {"script_files": [a, state, a_again, b]}
+    dedupe_inline_scripts.dedupe_scripts(None, "p", "page.html", context, None)
+    assert context["script_files"] == [a, b]
