@@ -23,28 +23,15 @@ import sys
 from pathlib import Path
 
 import jupytext
-import yaml
 from jupytext.config import load_jupytext_config
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from book_toc import toc_chapters  # noqa: E402  the one toc parser, shared with the tests and benchmarks
 
 ROOT = Path(__file__).resolve().parents[1]
 FMT = "md:myst"
 KERNEL = "python3"
 UNFOLD_KEYS = {"caption", "alt"}
-
-
-def toc_chapters(root: Path = ROOT) -> list[Path]:
-    """Every ``chapters/*.md`` file listed in ``_toc.yml``, in toc order."""
-
-    def files(node) -> list[str]:
-        if isinstance(node, dict):
-            out = [node["file"]] if "file" in node else []
-            return out + [f for v in node.values() if isinstance(v, (list, dict)) for f in files(v)]
-        if isinstance(node, list):
-            return [f for item in node for f in files(item)]
-        return []
-
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    return [root / f"{name}.md" for name in files(toc) if name.startswith("chapters/")]
 
 
 def lab_kernelspec(name: str = KERNEL) -> dict[str, str]:

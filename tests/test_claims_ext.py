@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from book_toc import toc_chapters  # benchmarks/book_toc.py, on the path via tests/conftest.py
 
 bs4 = pytest.importorskip("bs4")
 
@@ -378,20 +378,6 @@ def test_the_good_chapters_of_the_broken_book_raise_no_warning(broken_build):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _toc_files(node) -> list[str]:
-    if isinstance(node, dict):
-        own = [node["file"]] if "file" in node else []
-        return own + [f for v in node.values() if isinstance(v, (list, dict)) for f in _toc_files(v)]
-    if isinstance(node, list):
-        return [f for item in node for f in _toc_files(item)]
-    return []
-
-
-def toc_chapter_paths() -> list[Path]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [ROOT / f"{name}.md" for name in _toc_files(toc) if name.startswith("chapters/")]
-
-
 FENCE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>answer|claim)\}[ \t]*(?P<arg>[^\n]*)$", re.M)
 OPTION = re.compile(r"^:(?P<key>[\w-]+):[ \t]*(?P<value>.*)$")
 LABELS = [
@@ -418,7 +404,7 @@ def directives_in(text: str) -> list[dict]:
     return found
 
 
-CHAPTER_PATHS = toc_chapter_paths()
+CHAPTER_PATHS = toc_chapters()
 
 
 def test_the_toc_lists_the_chapters():
