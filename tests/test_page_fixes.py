@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
 
+import compress_images  # noqa: E402, F401
 import dedupe_inline_scripts  # noqa: E402
 import viewcode_index  # noqa: E402
 
@@ -79,3 +80,41 @@ def test_widget_state_is_dropped_and_duplicates_removed():
     context = {"script_files": [a, state, a_again, b]}
     dedupe_inline_scripts.dedupe_scripts(None, "p", "page.html", context, None)
     assert context["script_files"] == [a, b]
+
+
+def _png(array) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(array).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_plot_like_image_gets_a_faithful_palette_and_a_gradient_keeps_its_colours():
+    import io
+
+    import compress_images
+    import numpy as np
+    from PIL import Image
+
+    # a white canvas with a few coloured lines: few colours, so the palette is exact and much smaller
+    plot = np.full((200, 300, 3), 255, np.uint8)
+    for i, colour in enumerate([(0, 114, 178), (213, 94, 0), (0, 158, 115)]):
+        plot[20 + 50 * i: 23 + 50 * i, :] = colour
+    plot[:, ::7] = (plot[:, ::7] * 0.9).astype(np.uint8)   # some texture, so the full-colour PNG is not tiny
+    small = compress_images.palette_png(_png(plot))
+    assert small is not None and len(small) < len(_png(plot))
+    with Image.open(io.BytesIO(small)) as im:
+        assert im.mode == "P"
+        assert np.array_equal(np.asarray(im.convert("RGB")), plot)
+
+    # a smooth two-dimensional gradient of 65,536 colours cannot be kept faithfully in 256
+    yy, xx = np.mgrid[0:256, 0:256]
+    gradient = np.stack([xx, yy, (xx + yy) // 2], axis=2).astype(np.uint8)
+    assert compress_images.palette_png(_png(gradient)) is None
+
+    # transparency is left alone
+    rgba = np.dstack([plot, np.full(plot.shape[:2], 128, np.uint8)])
+    assert compress_images.palette_png(_png(rgba)) is None
