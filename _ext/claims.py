@@ -160,11 +160,16 @@ class AnswerDirective(SphinxDirective):
         location = self.get_location()
         summary = (self.options.get("summary") or "").strip()
         if not summary:
-            logger.warning("answer box without a :summary: (the one-sentence answer for the front page)",
-                           location=location, type="claims", subtype="answer")
+            logger.warning(
+                "answer box without a :summary: (the one-sentence answer for the front page)",
+                location=location,
+                type="claims",
+                subtype="answer",
+            )
         if not self.content:
-            logger.warning("answer box without an answer (its body is empty)",
-                           location=location, type="claims", subtype="answer")
+            logger.warning(
+                "answer box without an answer (its body is empty)", location=location, type="claims", subtype="answer"
+            )
         box = nodes.admonition("", classes=["answer"])
         self.set_source_info(box)
         title = self.config.claims_answer_title
@@ -199,8 +204,11 @@ class ClaimDirective(SphinxDirective):
         if not CLAIM_ID.match(claim_id):
             problems.append("its id is not lowercase words joined by hyphens")
         stem = self.env.docname.rsplit("/", 1)[-1]
-        if self.config.claims_require_prefix and _is_chapter(self.env.docname, self.config) \
-                and not claim_id.startswith(stem + "-"):
+        if (
+            self.config.claims_require_prefix
+            and _is_chapter(self.env.docname, self.config)
+            and not claim_id.startswith(stem + "-")
+        ):
             problems.append(f"its id does not start with the chapter's file name ({stem}-)")
         claim_text = " ".join((self.options.get("claim") or "").split())
         verdict = (self.options.get("verdict") or "").strip()
@@ -318,16 +326,18 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
     for box in doctree.findall(claim_box):
         reason = next(box.findall(lambda n: isinstance(n, nodes.container) and "claim-reason" in n["classes"]))
         text = next(box.findall(lambda n: isinstance(n, nodes.inline) and "claim-text" in n["classes"]))
-        claims.append({
-            "id": box["claim_id"],
-            "verdict": box["verdict"],
-            "claim": box["claim_text"],
-            "claim_nodes": _strip_ids(text.deepcopy()),
-            "evidence": box["evidence"],
-            "reason_nodes": _strip_ids(reason.deepcopy()),
-            "reason": _text(reason),
-            "line": box.line,
-        })
+        claims.append(
+            {
+                "id": box["claim_id"],
+                "verdict": box["verdict"],
+                "claim": box["claim_text"],
+                "claim_nodes": _strip_ids(text.deepcopy()),
+                "evidence": box["evidence"],
+                "reason_nodes": _strip_ids(reason.deepcopy()),
+                "reason": _text(reason),
+                "line": box.line,
+            }
+        )
     answers = []
     for box in doctree.findall(lambda n: isinstance(n, nodes.admonition) and "answer" in n["classes"]):
         holder = box.attributes.pop("answer_summary", None)
@@ -406,25 +416,38 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
             cid = claim["id"]
             where = (docname, claim["line"])
             if cid in first:
-                logger.warning(f"claim {cid!r}: duplicate claim id (also used in {env.doc2path(first[cid], False)})",
-                               location=where, type="claims", subtype="duplicate")
+                logger.warning(
+                    f"claim {cid!r}: duplicate claim id (also used in {env.doc2path(first[cid], False)})",
+                    location=where,
+                    type="claims",
+                    subtype="duplicate",
+                )
             else:
                 first[cid] = docname
             if claim["evidence"] and _lookup_label(env, claim["evidence"]) is None:
-                logger.warning(f"claim {cid!r}: :evidence: label {claim['evidence']!r} does not exist",
-                               location=where, type="claims", subtype="evidence")
+                logger.warning(
+                    f"claim {cid!r}: :evidence: label {claim['evidence']!r} does not exist",
+                    location=where,
+                    type="claims",
+                    subtype="evidence",
+                )
     for docname in _chapters(app):
         n = len(_answers(env).get(docname, []))
         if n != 1:
-            logger.warning(f"chapter has {n} answer boxes; every chapter needs exactly one (:::{{answer}})",
-                           location=docname, type="claims", subtype="answer")
+            logger.warning(
+                f"chapter has {n} answer boxes; every chapter needs exactly one (:::{{answer}})",
+                location=docname,
+                type="claims",
+                subtype="answer",
+            )
 
 
 def mark_maths(app: Sphinx, env: BuildEnvironment) -> list:
     """env-updated: pages that show copied reasons/summaries load MathJax if those contain maths."""
     has_math = any(
         any(c["reason_nodes"].findall(nodes.math)) or any(c["claim_nodes"].findall(nodes.math))
-        for items in _claims(env).values() for c in items
+        for items in _claims(env).values()
+        for c in items
     ) or any(any(a["summary_nodes"].findall(nodes.math)) for items in _answers(env).values() for a in items)
     if has_math:
         data = env.get_domain("math").data.setdefault("has_equations", {})
@@ -511,8 +534,9 @@ def _ledger(app: Sphinx, docname: str) -> list[nodes.Node]:
     out: list[nodes.Node] = []
     intro = nodes.paragraph(classes=["claim-ledger-total"])
     n_questions = sum(1 for d in chapters if claims.get(d))
-    intro += nodes.Text(f"{_plural(len(all_verdicts), 'claim')} from {_plural(n_questions, 'question')}: "
-                        f"{count_phrase(all_verdicts)}.")
+    intro += nodes.Text(
+        f"{_plural(len(all_verdicts), 'claim')} from {_plural(n_questions, 'question')}: {count_phrase(all_verdicts)}."
+    )
     out.append(intro)
     for chapter in chapters:
         items = claims.get(chapter, [])
@@ -574,8 +598,9 @@ def _summaries(app: Sphinx, docname: str) -> list[nodes.Node]:
 
 def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(claim_evidence)):
-        node.replace_self(nodes.inline("", "", _evidence_ref(app, docname, node["evidence"]),
-                                       classes=["claim-evidence"]))
+        node.replace_self(
+            nodes.inline("", "", _evidence_ref(app, docname, node["evidence"]), classes=["claim-evidence"])
+        )
     for node in list(doctree.findall(claim_ledger)):
         node.replace_self(_ledger(app, docname))
     for node in list(doctree.findall(answer_summaries)):
@@ -598,16 +623,18 @@ def write_json(app: Sphinx, exception: Exception | None) -> None:
                 evidence_url = app.builder.get_target_uri(found[0]) + "#" + found[1] if found else None
             except NoUri:
                 url = evidence_url = None
-            records.append({
-                "id": claim["id"],
-                "chapter": chapter,
-                "question": _title(env, chapter),
-                "claim": claim["claim"],
-                "verdict": claim["verdict"],
-                "reason": _text(_resolved_copy(app, claim["reason_nodes"], chapter)),
-                "url": url,
-                "evidence_url": evidence_url,
-            })
+            records.append(
+                {
+                    "id": claim["id"],
+                    "chapter": chapter,
+                    "question": _title(env, chapter),
+                    "claim": claim["claim"],
+                    "verdict": claim["verdict"],
+                    "reason": _text(_resolved_copy(app, claim["reason_nodes"], chapter)),
+                    "url": url,
+                    "evidence_url": evidence_url,
+                }
+            )
     path = Path(app.builder.outdir) / "claims.json"
     path.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -652,5 +679,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", write_json)
     app.add_css_file("claims.css")
     app.add_js_file("claims.js", defer="defer")
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -35,8 +35,7 @@ def palette_png(data: bytes) -> bytes | None:
         return None
     rgb = Image.fromarray(np.ascontiguousarray(pixels[..., :3]))
     quantised = rgb.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    error = np.abs(pixels[..., :3].astype(np.int16)
-                   - np.asarray(quantised.convert("RGB")).astype(np.int16)).max(axis=2)
+    error = np.abs(pixels[..., :3].astype(np.int16) - np.asarray(quantised.convert("RGB")).astype(np.int16)).max(axis=2)
     if error.mean() > MAX_MEAN or np.percentile(error, 99) > MAX_P99:
         return None
     out = io.BytesIO()
@@ -59,8 +58,7 @@ def compress_images(app: Any, exception: Exception | None) -> None:
     if before:
         from sphinx.util import logging
 
-        logging.getLogger(__name__).info(
-            f"compress_images: _images/*.png {before // 1024} KiB -> {after // 1024} KiB")
+        logging.getLogger(__name__).info(f"compress_images: _images/*.png {before // 1024} KiB -> {after // 1024} KiB")
 
 
 def setup(app: Any) -> dict:

@@ -33,13 +33,13 @@ def nest_lists(html: str) -> str:
     stack: list[bool] = []
     last_li_close: int | None = None  # index in `out` of the latest "</li>" at the current level
     for match in _TOKEN.finditer(html):
-        out.append(html[pos:match.start()])
+        out.append(html[pos : match.start()])
         pos = match.end()
         token = match.group()
         if token == "<ul>":
             moved = bool(stack) and last_li_close is not None
             if moved:
-                out[last_li_close] = ""   # keep the previous item open around the nested list
+                out[last_li_close] = ""  # keep the previous item open around the nested list
             stack.append(moved)
             out.append(token)
             last_li_close = None

@@ -96,7 +96,9 @@ def net_setup():
 
     def setup():
         fig, ax = figure(figsize=(4.0, 3.5))
-        im = ax.imshow(np.asarray(compute(1.0, 0.0)), extent=(-2, 2, -2, 2), origin="lower", vmin=-3, vmax=3, cmap="RdBu_r")
+        im = ax.imshow(
+            np.asarray(compute(1.0, 0.0)), extent=(-2, 2, -2, 2), origin="lower", vmin=-3, vmax=3, cmap="RdBu_r"
+        )
         fig.colorbar(im, ax=ax)
         ax.set(title="2-16-1 ReLU network", xlabel="x1", ylabel="x2")
 
@@ -183,9 +185,16 @@ def players_of(path: Path) -> tuple[float, list[dict], int]:
                 continue
             payload = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', page, re.S).group(1))
             frames = [base64.b64decode(b) for b in payload["frames"]]
-            players.append({"grid": "x".join(map(str, payload["shape"])), "frames": len(payload["index"]),
-                            "unique_frames": len(frames), "frame_bytes": sum(map(len, frames)),
-                            "html_bytes": len(page.encode()), "html_gzip_bytes": len(gzip.compress(page.encode(), 9))})
+            players.append(
+                {
+                    "grid": "x".join(map(str, payload["shape"])),
+                    "frames": len(payload["index"]),
+                    "unique_frames": len(frames),
+                    "frame_bytes": sum(map(len, frames)),
+                    "html_bytes": len(page.encode()),
+                    "html_gzip_bytes": len(gzip.compress(page.encode(), 9)),
+                }
+            )
     return seconds, players, png_bytes
 
 
@@ -195,9 +204,11 @@ def pages(paths: list[str]) -> list[dict]:
         seconds, players, png_bytes = players_of(Path(name).resolve())
         print(f"{name}: executed in {seconds:.0f} s; static PNG figures {png_bytes / 1e3:.0f} kB")
         for i, p in enumerate(players):
-            print(f"  player {i}: grid {p['grid']} ({p['frames']} frames, {p['unique_frames']} unique): "
-                  f"frames {p['frame_bytes'] / 1e3:.0f} kB, HTML {p['html_bytes'] / 1e3:.0f} kB, "
-                  f"gzipped {p['html_gzip_bytes'] / 1e3:.0f} kB")
+            print(
+                f"  player {i}: grid {p['grid']} ({p['frames']} frames, {p['unique_frames']} unique): "
+                f"frames {p['frame_bytes'] / 1e3:.0f} kB, HTML {p['html_bytes'] / 1e3:.0f} kB, "
+                f"gzipped {p['html_gzip_bytes'] / 1e3:.0f} kB"
+            )
         out.append({"page": name, "seconds": seconds, "players": players, "png_bytes": png_bytes})
     return out
 
@@ -206,8 +217,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=60)
     parser.add_argument("--json", help="also write the results to this file")
-    parser.add_argument("--pages", nargs="+", metavar="CHAPTER.md",
-                        help="execute these chapters and report the bytes of their players instead")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="CHAPTER.md",
+        help="execute these chapters and report the bytes of their players instead",
+    )
     args = parser.parse_args(argv)
     if args.pages:
         results = pages(args.pages)
@@ -216,7 +231,10 @@ def main(argv=None):
                 json.dump(results, fh, indent=2)
         return 0
     load = os.getloadavg()
-    results = [bench("leaky ReLU + derivative", leaky_setup, args.repeats), bench("2-layer net heatmap", net_setup, args.repeats)]
+    results = [
+        bench("leaky ReLU + derivative", leaky_setup, args.repeats),
+        bench("2-layer net heatmap", net_setup, args.repeats),
+    ]
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs (timings are noisy)")
     for r in results:
         ok = "OK" if r["live_median_ms"] <= 16 else "OVER TARGET"

@@ -66,20 +66,22 @@ def main() -> None:
     print(f"box {BOX}; {args.seeds} random networks x {args.repeats} calls each; medians\n")
     header = "| architecture | hidden neurons | regions (mean) | wall [s] | CPU [s] | regions / CPU s |"
     rule = "|---|---:|---:|---:|---:|---:|"
-    for title, sweep in (("width (two hidden layers)", width_sweep),
-                         ("depth (width 32)", depth_sweep)):
+    for title, sweep in (("width (two hidden layers)", width_sweep), ("depth (width 32)", depth_sweep)):
         print(f"time against {title}\n\n{header}\n{rule}")
         for sizes in sweep:
             r = bench(sizes, args.seeds, args.repeats)
             arch = "-".join(str(s) for s in sizes)
-            print(f"| {arch} | {r['neurons']} | {r['regions']:.0f} | {r['wall']:.3f} "
-                  f"| {r['cpu']:.3f} | {r['rate']:.0f} |")
+            print(
+                f"| {arch} | {r['neurons']} | {r['regions']:.0f} | {r['wall']:.3f} | {r['cpu']:.3f} | {r['rate']:.0f} |"
+            )
         print()
     r = bench(target, args.seeds, args.repeats)
     verdict = "PASS" if r["wall"] < 1.0 else "FAIL"
-    print(f"target 2-64-64-1: {r['regions']:.0f} regions (one-layer bound for 128 units: "
-          f"{arrangement_bound(128)}), median wall {r['wall']:.3f} s, CPU {r['cpu']:.3f} s "
-          f"-> {verdict} (< 1 s wall)")
+    print(
+        f"target 2-64-64-1: {r['regions']:.0f} regions (one-layer bound for 128 units: "
+        f"{arrangement_bound(128)}), median wall {r['wall']:.3f} s, CPU {r['cpu']:.3f} s "
+        f"-> {verdict} (< 1 s wall)"
+    )
 
 
 if __name__ == "__main__":

@@ -66,8 +66,9 @@ def bench(model: str, n_seeds: int, n_lrs: int, steps: int, batch_size: int | No
     kw = dict(apply=apply, activation="relu", steps=steps, batch_size=batch_size)
 
     def run_sweep(vectorize):
-        return lambda: train.sweep(init, d.X_train, d.y_train, seeds=seeds, learning_rates=lrs,
-                                   vectorize=vectorize, **kw)
+        return lambda: train.sweep(
+            init, d.X_train, d.y_train, seeds=seeds, learning_rates=lrs, vectorize=vectorize, **kw
+        )
 
     def run_loop():
         losses = np.zeros((n_seeds, n_lrs, steps))
@@ -79,8 +80,11 @@ def bench(model: str, n_seeds: int, n_lrs: int, steps: int, batch_size: int | No
         return losses
 
     times, results = {}, {}
-    for name, fn in [("sweep (vmap)", run_sweep(True)), ("sweep (lax.map)", run_sweep(False)),
-                     ("Python loop", run_loop)]:
+    for name, fn in [
+        ("sweep (vmap)", run_sweep(True)),
+        ("sweep (lax.map)", run_sweep(False)),
+        ("Python loop", run_loop),
+    ]:
         out, w1, c1 = timed(fn)
         _, w2, c2 = timed(fn)
         times[name] = (w1, c1, w2, c2)
@@ -89,13 +93,16 @@ def bench(model: str, n_seeds: int, n_lrs: int, steps: int, batch_size: int | No
     agreement = {}
     reference = results["Python loop"]
     for name in ["sweep (vmap)", "sweep (lax.map)"]:
-        diff = np.abs(results[name] - reference)                        # (seed, lr, step)
+        diff = np.abs(results[name] - reference)  # (seed, lr, step)
         bad = diff > 1e-4 * np.maximum(1.0, np.abs(reference))
         parted = [(seeds[i], lrs[j], int(np.argmax(bad[i, j]))) for i, j in zip(*np.nonzero(bad.any(axis=-1)))]
-        agreement[name] = dict(agree=int((~bad.any(axis=-1)).sum()), parted=parted,
-                               first_step_diff=float(diff[..., 0].max()), median_diff=float(np.median(diff)))
-    return dict(model=model, runs=n_seeds * n_lrs, steps=steps, batch_size=batch_size, times=times,
-                agreement=agreement)
+        agreement[name] = dict(
+            agree=int((~bad.any(axis=-1)).sum()),
+            parted=parted,
+            first_step_diff=float(diff[..., 0].max()),
+            median_diff=float(np.median(diff)),
+        )
+    return dict(model=model, runs=n_seeds * n_lrs, steps=steps, batch_size=batch_size, times=times, agreement=agreement)
 
 
 def main() -> None:
@@ -110,21 +117,29 @@ def main() -> None:
     models = ["mlp", "cnn"] if args.model == "both" else [args.model]
     for model in models:
         r = bench(model, args.seeds, args.lrs, args.steps, args.batch_size or None)
-        print(f"\n{model.upper()} on digits: {r['runs']} runs ({args.seeds} seeds x {args.lrs} learning rates "
-              f"0.02..0.5), {r['steps']} steps, batch {r['batch_size'] or 'full'}")
+        print(
+            f"\n{model.upper()} on digits: {r['runs']} runs ({args.seeds} seeds x {args.lrs} learning rates "
+            f"0.02..0.5), {r['steps']} steps, batch {r['batch_size'] or 'full'}"
+        )
         print(f"  {'':18s}{'compile+run wall':>17s}{'cpu':>8s}{'run-only wall':>15s}{'cpu':>8s}")
         for name, (w1, c1, w2, c2) in r["times"].items():
             print(f"  {name:18s}{w1:17.2f}{c1:8.2f}{w2:15.2f}{c2:8.2f}")
         loop = r["times"]["Python loop"]
         for name in ["sweep (vmap)", "sweep (lax.map)"]:
             t = r["times"][name]
-            print(f"  {name} vs Python loop: speed-up x{loop[0] / t[0]:.2f} (compile + run), "
-                  f"x{loop[2] / t[2]:.2f} (run only), wall clock")
+            print(
+                f"  {name} vs Python loop: speed-up x{loop[0] / t[0]:.2f} (compile + run), "
+                f"x{loop[2] / t[2]:.2f} (run only), wall clock"
+            )
         for name, a in r["agreement"].items():
-            print(f"  {name}: {a['agree']}/{r['runs']} runs agree with the loop to 1e-4 at every step "
-                  f"(max difference at step 0: {a['first_step_diff']:.1e}, median over all: {a['median_diff']:.1e})")
+            print(
+                f"  {name}: {a['agree']}/{r['runs']} runs agree with the loop to 1e-4 at every step "
+                f"(max difference at step 0: {a['first_step_diff']:.1e}, median over all: {a['median_diff']:.1e})"
+            )
             for s, lr, t in a["parted"]:
-                print(f"      seed {s}, learning rate {lr:.3g}: curves part at step {t} (rounding differences amplified by training)")
+                print(
+                    f"      seed {s}, learning rate {lr:.3g}: curves part at step {t} (rounding differences amplified by training)"
+                )
     print(f"\nload average at the end {os.getloadavg()}")
 
 

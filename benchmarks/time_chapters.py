@@ -23,13 +23,17 @@ from nbclient import NotebookClient
 
 def run(path: Path) -> tuple[float, list[str]]:
     nb = jupytext.read(path)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute(env=dict(os.environ, JAX_PLATFORMS="cpu"))
     elapsed = time.perf_counter() - start
-    stderr = [out.get("text", "")[:300] for cell in nb.cells if cell.cell_type == "code"
-              for out in cell.get("outputs", []) if out.get("name") == "stderr"]
+    stderr = [
+        out.get("text", "")[:300]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.get("name") == "stderr"
+    ]
     return elapsed, stderr
 
 

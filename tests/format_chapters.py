@@ -55,8 +55,14 @@ def jupyterlab_form(text: str, *, kernelspec: dict | None = None, config=None) -
 
 def _unfold(value):
     if isinstance(value, dict):
-        return {k: (" ".join(v.split()) if k in UNFOLD_KEYS and isinstance(v, str) and "\n\n" not in v.strip()
-                    else _unfold(v)) for k, v in value.items()}
+        return {
+            k: (
+                " ".join(v.split())
+                if k in UNFOLD_KEYS and isinstance(v, str) and "\n\n" not in v.strip()
+                else _unfold(v)
+            )
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_unfold(v) for v in value]
     return value

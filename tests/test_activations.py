@@ -29,8 +29,7 @@ CLOSED_DERIVATIVES = {
     "relu": lambda x: (x > 0).astype(float),
     "leaky_relu": lambda x: np.where(x >= 0, 1.0, 0.01),
     "elu": lambda x: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0))),
-    "gelu": lambda x: 0.5 * (1.0 + ERF(x / math.sqrt(2.0)))
-    + x * np.exp(-0.5 * x**2) / math.sqrt(2.0 * math.pi),
+    "gelu": lambda x: 0.5 * (1.0 + ERF(x / math.sqrt(2.0))) + x * np.exp(-0.5 * x**2) / math.sqrt(2.0 * math.pi),
     "softplus": lambda x: 1.0 / (1.0 + np.exp(-x)),
     "sigmoid": lambda x: np.exp(-x) / (1.0 + np.exp(-x)) ** 2,
     "tanh": lambda x: 1.0 / np.cosh(x) ** 2,
@@ -38,9 +37,7 @@ CLOSED_DERIVATIVES = {
 
 # Subnormal floats are excluded: XLA's CPU backend flushes them to zero (relu(1e-45) == 0.0),
 # so the exact identities below hold for normal floats only.
-finite_floats = st.floats(
-    -1e3, 1e3, allow_nan=False, allow_infinity=False, allow_subnormal=False, width=32
-)
+finite_floats = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, allow_subnormal=False, width=32)
 float_arrays = arrays(np.float32, st.integers(1, 32), elements=finite_floats)
 
 

@@ -26,7 +26,8 @@ TEST_SEED = os.environ.get("RELULAB_TEST_SEED", "3")
 def test_the_chapters_run_at_a_seed_other_than_the_books():
     assert TEST_SEED.strip() not in ("", "0"), (
         "RELULAB_TEST_SEED must differ from the book build's seed 0, or the chapters are "
-        "executed twice at the same seed")
+        "executed twice at the same seed"
+    )
 
 
 def test_the_toc_lists_executable_chapters():
@@ -40,8 +41,7 @@ def test_the_toc_lists_executable_chapters():
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
 def test_chapter_executes_without_errors_or_stderr(path: Path):
     nb = jupytext.read(path)
-    env = dict(os.environ, JAX_PLATFORMS="cpu", PYDEVD_DISABLE_FILE_VALIDATION="1",
-               RELULAB_SEED=TEST_SEED)
+    env = dict(os.environ, JAX_PLATFORMS="cpu", PYDEVD_DISABLE_FILE_VALIDATION="1", RELULAB_SEED=TEST_SEED)
     client = NotebookClient(
         nb,
         timeout=300,

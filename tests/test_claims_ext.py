@@ -129,14 +129,22 @@ Text.
 def alpha_notebook(markdown: list[str] = ALPHA_MARKDOWN) -> str:
     cells = [
         {"cell_type": "markdown", "id": "c0", "metadata": {}, "source": markdown[0]},
-        {"cell_type": "code", "id": "c1", "execution_count": 1, "metadata": {},
-         "source": 'glue("pi", 3.14159, display=False)', "outputs": [GLUE_OUTPUT]},
+        {
+            "cell_type": "code",
+            "id": "c1",
+            "execution_count": 1,
+            "metadata": {},
+            "source": 'glue("pi", 3.14159, display=False)',
+            "outputs": [GLUE_OUTPUT],
+        },
         {"cell_type": "markdown", "id": "c2", "metadata": {}, "source": markdown[1]},
     ]
     notebook = {
         "cells": cells,
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                     "language_info": {"name": "python"}},
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
         "nbformat": 4,
         "nbformat_minor": 5,
     }
@@ -159,11 +167,13 @@ def sphinx_build(src: Path, *args: str) -> subprocess.CompletedProcess:
     out = src / "_build" / "html"
     return subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", *args, str(src), str(out)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
-def soup(path: Path) -> "bs4.BeautifulSoup":
+def soup(path: Path) -> bs4.BeautifulSoup:
     return bs4.BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
@@ -185,8 +195,10 @@ def test_boxes_render_with_classes_anchors_and_collapsed_reason(good_book):
 
     boxes = {box["id"]: box for box in page.select("div.claim")}
     assert set(boxes) == {"alpha-first", "alpha-only"}
-    for claim_id, verdict, claim in [("alpha-first", "holds", "Alpha is the first letter."),
-                                     ("alpha-only", "caveat", "Alpha is the only first letter.")]:
+    for claim_id, verdict, claim in [
+        ("alpha-first", "holds", "Alpha is the first letter."),
+        ("alpha-only", "caveat", "Alpha is the only first letter."),
+    ]:
         box = boxes[claim_id]
         assert f"claim-{verdict}" in box["class"]
         assert not any(c.startswith("claim-") and c != f"claim-{verdict}" for c in box["class"])
@@ -241,7 +253,9 @@ def test_ledger_lists_every_claim_with_resolved_reason_and_links(good_book):
     assert linked["beta-second"][1][1].get_text(strip=True) == "Misleading"
 
     # grouped by question, in table-of-contents order, each heading linking to its chapter
-    headings = [(h.get_text(strip=True).rstrip("¶"), h.a["href"]) for h in page.select("section.claim-ledger-question h2")]
+    headings = [
+        (h.get_text(strip=True).rstrip("¶"), h.a["href"]) for h in page.select("section.claim-ledger-question h2")
+    ]
     assert headings == [("Is alpha first?", "chapters/alpha.html"), ("Is beta second?", "chapters/beta.html")]
     assert "3 claims from 2 questions" in page.get_text()
 
@@ -317,28 +331,53 @@ def chapter_like_beta(stem: str) -> str:
 # mistake -> (chapter file stem, its text, what its warning must say). All go into one book (one build, not nine):
 # each chapter has exactly one mistake, and the warning is matched to its chapter's file.
 BROKEN = {
-    "duplicate id": ("dup", chapter_like_beta("dup").replace("{claim} dup-second", "{claim} alpha-first"),
-                     ["'alpha-first'", "duplicate claim id", "also used in chapters/alpha.ipynb"]),
-    "bad verdict": ("verdict", chapter_like_beta("verdict").replace(":verdict: misleading", ":verdict: mostly"),
-                    ["'verdict-second'", "unknown verdict 'mostly'"]),
-    "broken evidence": ("evidence", chapter_like_beta("evidence").replace(":evidence: evidence-evidence",
-                                                                          ":evidence: evidence-nowhere"),
-                        ["'evidence-second'", "'evidence-nowhere' does not exist"]),
-    "no answer box": ("noanswer", re.sub(r":::\{answer\}.*?:::\n", "", chapter_like_beta("noanswer"), flags=re.S),
-                      ["0 answer boxes"]),
-    "two answer boxes": ("twoanswers", chapter_like_beta("twoanswers").replace(
-                         ":::{claim}", ":::{answer}\n:summary: Again.\nAgain.\n:::\n\n:::{claim}"),
-                         ["2 answer boxes"]),
-    "missing option": ("option", chapter_like_beta("option").replace(":claim: Beta is the second letter.\n", ""),
-                       ["'option-second'", "missing option :claim:"]),
-    "missing summary": ("summary", chapter_like_beta("summary").replace(
-                        ":summary: No, it is a letter like any other.\n", ""),
-                        ["answer box without a :summary:"]),
-    "no reason": ("reason", chapter_like_beta("reason").replace("Order is a convention, not a property of $\\beta$.\n", ""),
-                  ["'reason-second'", "no reason given"]),
-    "id without the chapter's prefix": ("prefix", chapter_like_beta("prefix").replace("{claim} prefix-second",
-                                                                                      "{claim} second"),
-                                        ["'second'", "does not start with the chapter's file name (prefix-)"]),
+    "duplicate id": (
+        "dup",
+        chapter_like_beta("dup").replace("{claim} dup-second", "{claim} alpha-first"),
+        ["'alpha-first'", "duplicate claim id", "also used in chapters/alpha.ipynb"],
+    ),
+    "bad verdict": (
+        "verdict",
+        chapter_like_beta("verdict").replace(":verdict: misleading", ":verdict: mostly"),
+        ["'verdict-second'", "unknown verdict 'mostly'"],
+    ),
+    "broken evidence": (
+        "evidence",
+        chapter_like_beta("evidence").replace(":evidence: evidence-evidence", ":evidence: evidence-nowhere"),
+        ["'evidence-second'", "'evidence-nowhere' does not exist"],
+    ),
+    "no answer box": (
+        "noanswer",
+        re.sub(r":::\{answer\}.*?:::\n", "", chapter_like_beta("noanswer"), flags=re.S),
+        ["0 answer boxes"],
+    ),
+    "two answer boxes": (
+        "twoanswers",
+        chapter_like_beta("twoanswers").replace(
+            ":::{claim}", ":::{answer}\n:summary: Again.\nAgain.\n:::\n\n:::{claim}"
+        ),
+        ["2 answer boxes"],
+    ),
+    "missing option": (
+        "option",
+        chapter_like_beta("option").replace(":claim: Beta is the second letter.\n", ""),
+        ["'option-second'", "missing option :claim:"],
+    ),
+    "missing summary": (
+        "summary",
+        chapter_like_beta("summary").replace(":summary: No, it is a letter like any other.\n", ""),
+        ["answer box without a :summary:"],
+    ),
+    "no reason": (
+        "reason",
+        chapter_like_beta("reason").replace("Order is a convention, not a property of $\\beta$.\n", ""),
+        ["'reason-second'", "no reason given"],
+    ),
+    "id without the chapter's prefix": (
+        "prefix",
+        chapter_like_beta("prefix").replace("{claim} prefix-second", "{claim} second"),
+        ["'second'", "does not start with the chapter's file name (prefix-)"],
+    ),
 }
 
 
@@ -392,15 +431,22 @@ def directives_in(text: str) -> list[dict]:
     found = []
     for match in FENCE.finditer(text):
         fence = match["fence"]
-        rest = text[match.end() + 1:]
+        rest = text[match.end() + 1 :]
         close = re.search(rf"^{re.escape(fence[0])}{{{len(fence)}}}\s*$", rest, re.M)
         body = rest[: close.start()] if close else rest
         options, lines = {}, body.splitlines()
         while lines and (opt := OPTION.match(lines[0])):
             options[opt["key"]] = opt["value"].strip()
             lines.pop(0)
-        found.append({"name": match["name"], "arg": match["arg"].strip(), "options": options,
-                      "body": "\n".join(lines).strip(), "line": text[: match.start()].count("\n") + 1})
+        found.append(
+            {
+                "name": match["name"],
+                "arg": match["arg"].strip(),
+                "options": options,
+                "body": "\n".join(lines).strip(),
+                "line": text[: match.start()].count("\n") + 1,
+            }
+        )
     return found
 
 
@@ -414,8 +460,11 @@ def test_the_toc_lists_the_chapters():
 def test_the_static_parser_reads_the_fixture():
     found = directives_in(BETA)
     assert [(d["name"], d["arg"]) for d in found] == [("answer", ""), ("claim", "beta-second")]
-    assert found[1]["options"] == {"claim": "Beta is the second letter.", "verdict": "misleading",
-                                   "evidence": "beta-evidence"}
+    assert found[1]["options"] == {
+        "claim": "Beta is the second letter.",
+        "verdict": "misleading",
+        "evidence": "beta-evidence",
+    }
     assert found[1]["body"].startswith("Order is a convention")
 
 

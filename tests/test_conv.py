@@ -210,7 +210,9 @@ def test_sobel_signs_on_edges():
 
 
 def test_get_filter_unknown_name():
-    with pytest.raises(ValueError, match=r"name must be one of box_blur, gaussian_blur, laplacian, sobel_x, sobel_y, got 'sobel'"):
+    with pytest.raises(
+        ValueError, match=r"name must be one of box_blur, gaussian_blur, laplacian, sobel_x, sobel_y, got 'sobel'"
+    ):
         conv.get_filter("sobel")
 
 
@@ -236,8 +238,12 @@ def test_max_pool_matches_reference(p, s):
 def ref_avg_pool_2d(x, p, s):
     h, w = x.shape
     ho, wo = (h - p) // s + 1, (w - p) // s + 1
-    return np.array([[sum(x[i * s + u, j * s + v] for u in range(p) for v in range(p)) / p**2
-                      for j in range(wo)] for i in range(ho)])
+    return np.array(
+        [
+            [sum(x[i * s + u, j * s + v] for u in range(p) for v in range(p)) / p**2 for j in range(wo)]
+            for i in range(ho)
+        ]
+    )
 
 
 @pytest.mark.parametrize("p,s", [(2, 2), (3, 1), (2, 3)])
@@ -301,47 +307,102 @@ def test_active_fraction():
 @pytest.mark.parametrize(
     "call,exc,match",
     [
-        (lambda: conv.conv2d_batch(np.ones((5, 5, 1)), np.ones((3, 3, 1, 1))), ValueError,
-         r"images must have rank 4 with layout \(N, H, W, C_in\), got shape \(5, 5, 1\)"),
-        (lambda: conv.conv2d_batch(np.ones((1, 5, 5, 1)), np.ones((3, 3, 1))), ValueError,
-         r"kernel must have rank 4 .* got shape \(3, 3, 1\)"),
-        (lambda: conv.conv2d_batch(np.ones((1, 5, 5, 2)), np.ones((3, 3, 1, 4))), ValueError,
-         r"kernel must have C_in = 2 to match images of shape \(1, 5, 5, 2\), got shape \(3, 3, 1, 4\)"),
-        (lambda: conv.conv2d_batch(np.ones((0, 5, 5, 1)), np.ones((3, 3, 1, 1))), ValueError,
-         r"every size >= 1"),
-        (lambda: conv.conv2d(np.ones((5, 5)), np.ones((3, 3, 1, 1))), ValueError,
-         r"image must have rank 3 with layout \(H, W, C_in\), got shape \(5, 5\)"),
-        (lambda: conv.filter2d(np.ones((5, 5, 1)), np.ones((3, 3))), ValueError,
-         r"image must have rank 2 with layout \(H, W\), got shape \(5, 5, 1\)"),
-        (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3, 1, 1))), ValueError,
-         r"kernel must have rank 2 with layout \(kh, kw\)"),
-        (lambda: conv.filter2d(np.ones((2, 5)), np.ones((3, 3))), ValueError,
-         r"kernel must have height <= the padded image height 2 \(2 \+ padding 0\+0; .*got height 3"),
-        (lambda: conv.filter2d(np.ones((5, 5), bool), np.ones((3, 3))), TypeError,
-         r"image must be an array of real numbers, got dtype bool"),
-        (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3), complex)), TypeError,
-         r"kernel must be an array of real numbers, got dtype complex128"),
-        (lambda: conv.filter2d(np.ones((5, 5)), [[1.0, 2.0], [3.0]]), TypeError,
-         r"kernel must be an array of real numbers"),
-        (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding="FULL"), ValueError,
-         r"padding must be 'VALID', 'SAME'.* got 'FULL'"),
-        (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding=-1), ValueError,
-         r"padding must be 'VALID', 'SAME', a non-negative int or .*, got -1"),
-        (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding=(1, 2)), TypeError,
-         r"padding must be .* got \(1, 2\)"),
-        (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), stride=0), ValueError,
-         r"stride must be a positive int or a pair of them, got 0"),
-        (lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), stride=1.5), TypeError,
-         r"stride must be a positive int"),
+        (
+            lambda: conv.conv2d_batch(np.ones((5, 5, 1)), np.ones((3, 3, 1, 1))),
+            ValueError,
+            r"images must have rank 4 with layout \(N, H, W, C_in\), got shape \(5, 5, 1\)",
+        ),
+        (
+            lambda: conv.conv2d_batch(np.ones((1, 5, 5, 1)), np.ones((3, 3, 1))),
+            ValueError,
+            r"kernel must have rank 4 .* got shape \(3, 3, 1\)",
+        ),
+        (
+            lambda: conv.conv2d_batch(np.ones((1, 5, 5, 2)), np.ones((3, 3, 1, 4))),
+            ValueError,
+            r"kernel must have C_in = 2 to match images of shape \(1, 5, 5, 2\), got shape \(3, 3, 1, 4\)",
+        ),
+        (lambda: conv.conv2d_batch(np.ones((0, 5, 5, 1)), np.ones((3, 3, 1, 1))), ValueError, r"every size >= 1"),
+        (
+            lambda: conv.conv2d(np.ones((5, 5)), np.ones((3, 3, 1, 1))),
+            ValueError,
+            r"image must have rank 3 with layout \(H, W, C_in\), got shape \(5, 5\)",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5, 1)), np.ones((3, 3))),
+            ValueError,
+            r"image must have rank 2 with layout \(H, W\), got shape \(5, 5, 1\)",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3, 1, 1))),
+            ValueError,
+            r"kernel must have rank 2 with layout \(kh, kw\)",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((2, 5)), np.ones((3, 3))),
+            ValueError,
+            r"kernel must have height <= the padded image height 2 \(2 \+ padding 0\+0; .*got height 3",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5), bool), np.ones((3, 3))),
+            TypeError,
+            r"image must be an array of real numbers, got dtype bool",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3), complex)),
+            TypeError,
+            r"kernel must be an array of real numbers, got dtype complex128",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), [[1.0, 2.0], [3.0]]),
+            TypeError,
+            r"kernel must be an array of real numbers",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding="FULL"),
+            ValueError,
+            r"padding must be 'VALID', 'SAME'.* got 'FULL'",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding=-1),
+            ValueError,
+            r"padding must be 'VALID', 'SAME', a non-negative int or .*, got -1",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding=(1, 2)),
+            TypeError,
+            r"padding must be .* got \(1, 2\)",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), stride=0),
+            ValueError,
+            r"stride must be a positive int or a pair of them, got 0",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), stride=1.5),
+            TypeError,
+            r"stride must be a positive int",
+        ),
         (lambda: conv.as_hwio(np.ones((3, 3))), ValueError, r"kernels must have rank 3"),
-        (lambda: conv.as_hwio([np.ones((3, 3)), np.ones((2, 2))]), ValueError,
-         r"kernels must all have the same shape"),
+        (lambda: conv.as_hwio([np.ones((3, 3)), np.ones((2, 2))]), ValueError, r"kernels must all have the same shape"),
         (lambda: conv.as_hwio([]), ValueError, r"at least one kernel"),
         (lambda: conv.max_pool(np.ones((5,))), ValueError, r"x must have shape \(H, W\)"),
-        (lambda: conv.max_pool(np.ones((1, 5))), ValueError, r"size must fit in the spatial size \(1, 5\), got window \(2, 2\)"),
-        (lambda: conv.max_pool(np.ones((4, 4)), 0), ValueError, r"size must be a positive int or a pair of them, got 0"),
+        (
+            lambda: conv.max_pool(np.ones((1, 5))),
+            ValueError,
+            r"size must fit in the spatial size \(1, 5\), got window \(2, 2\)",
+        ),
+        (
+            lambda: conv.max_pool(np.ones((4, 4)), 0),
+            ValueError,
+            r"size must be a positive int or a pair of them, got 0",
+        ),
         (lambda: conv.active_fraction([]), ValueError, r"at least one entry"),
-        (lambda: conv.active_fraction([1.0], threshold="0"), TypeError, r"threshold must be a real number, got str '0'"),
+        (
+            lambda: conv.active_fraction([1.0], threshold="0"),
+            TypeError,
+            r"threshold must be a real number, got str '0'",
+        ),
     ],
 )
 def test_errors(call, exc, match):

@@ -119,8 +119,10 @@ def test_hidden_preactivations_match_numpy():
 
 def random_params(seed, sizes, bias_shift=0.0):
     """He-scaled normal weights and N(bias_shift, 0.5^2) biases, float32, drawn with numpy (fast)."""
-    return [(jnp.asarray(W), jnp.asarray(b))
-            for W, b in random_mlp(seed, sizes, bias_mean=bias_shift, bias_std=0.5, dtype=np.float32)]
+    return [
+        (jnp.asarray(W), jnp.asarray(b))
+        for W, b in random_mlp(seed, sizes, bias_mean=bias_shift, bias_std=0.5, dtype=np.float32)
+    ]
 
 
 @settings(max_examples=20, deadline=None)
@@ -192,12 +194,14 @@ def test_network_dead():
     W1, b1 = params[0]
     killed = [(W1, b1 - 10.0), *params[1:]]
     assert bool(network_dead(killed, X))
+
     # a dead layer makes the output the same for every input
     def out(p, x):
         h = x
         for W, b in p[:-1]:
             h = jax.nn.relu(h @ W + b)
         return h @ p[-1][0] + p[-1][1]
+
     y = out(killed, X)
     np.testing.assert_array_equal(y, jnp.broadcast_to(y[0], y.shape))
     # no hidden layer: nothing can be dead
@@ -223,15 +227,60 @@ def test_linear_model_has_no_hidden_layers():
         ("not params", jnp.ones((1, 2)), TypeError, r"params must be a non-empty list of \(W, b\) pairs .*got str"),
         ([], jnp.ones((1, 2)), ValueError, r"params must be a non-empty list of \(W, b\) pairs .*got an empty list"),
         ([(jnp.ones((2, 1)),)], jnp.ones((1, 2)), TypeError, r"params\[0\] must be a \(W, b\) pair"),
-        ([(jnp.ones(2), jnp.ones(1))], jnp.ones((1, 2)), ValueError, r"params\[0\] W must have shape \(n_in, n_out\), got shape \(2,\)"),
-        ([(jnp.ones((2, 3)), jnp.ones(2)), (jnp.ones((3, 1)), jnp.ones(1))], jnp.ones((1, 2)), ValueError, r"params\[0\] b must have shape \(3,\) to match W of shape \(2, 3\), got shape \(2,\)"),
-        ([(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((4, 1)), jnp.ones(1))], jnp.ones((1, 2)), ValueError, r"params\[1\] W must have n_in = previous n_out, i\.e\. shape \(3, n_out\) since the previous layer has 3 outputs, got shape \(4, 1\)"),
-        ([(jnp.ones((2, 0)), jnp.ones(0)), (jnp.ones((0, 1)), jnp.ones(1))], jnp.ones((1, 2)), ValueError, r"params\[0\] W must have n_in >= 1 and n_out >= 1, got shape \(2, 0\)"),
-        ([(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))], jnp.ones(2), ValueError, r"X must have shape \(batch, 2\), got shape \(2,\) \(use X\[None, :\]"),
-        ([(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))], jnp.ones((4, 3)), ValueError, r"X must have shape \(batch, 2\) to match the first layer, got shape \(4, 3\)"),
-        ([(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))], jnp.ones((0, 2)), ValueError, "at least one input"),
-        ([(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))], np.ones((2, 2), dtype=bool), TypeError, "X must be an array of real numbers, got dtype bool"),
-        ([(np.array([["a", "b"]]), jnp.ones(2)), (jnp.ones((2, 1)), jnp.ones(1))], jnp.ones((1, 1)), TypeError, r"params\[0\] W must be an array of real numbers, got dtype <U1"),
+        (
+            [(jnp.ones(2), jnp.ones(1))],
+            jnp.ones((1, 2)),
+            ValueError,
+            r"params\[0\] W must have shape \(n_in, n_out\), got shape \(2,\)",
+        ),
+        (
+            [(jnp.ones((2, 3)), jnp.ones(2)), (jnp.ones((3, 1)), jnp.ones(1))],
+            jnp.ones((1, 2)),
+            ValueError,
+            r"params\[0\] b must have shape \(3,\) to match W of shape \(2, 3\), got shape \(2,\)",
+        ),
+        (
+            [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((4, 1)), jnp.ones(1))],
+            jnp.ones((1, 2)),
+            ValueError,
+            r"params\[1\] W must have n_in = previous n_out, i\.e\. shape \(3, n_out\) since the previous layer has 3 outputs, got shape \(4, 1\)",
+        ),
+        (
+            [(jnp.ones((2, 0)), jnp.ones(0)), (jnp.ones((0, 1)), jnp.ones(1))],
+            jnp.ones((1, 2)),
+            ValueError,
+            r"params\[0\] W must have n_in >= 1 and n_out >= 1, got shape \(2, 0\)",
+        ),
+        (
+            [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],
+            jnp.ones(2),
+            ValueError,
+            r"X must have shape \(batch, 2\), got shape \(2,\) \(use X\[None, :\]",
+        ),
+        (
+            [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],
+            jnp.ones((4, 3)),
+            ValueError,
+            r"X must have shape \(batch, 2\) to match the first layer, got shape \(4, 3\)",
+        ),
+        (
+            [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],
+            jnp.ones((0, 2)),
+            ValueError,
+            "at least one input",
+        ),
+        (
+            [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],
+            np.ones((2, 2), dtype=bool),
+            TypeError,
+            "X must be an array of real numbers, got dtype bool",
+        ),
+        (
+            [(np.array([["a", "b"]]), jnp.ones(2)), (jnp.ones((2, 1)), jnp.ones(1))],
+            jnp.ones((1, 1)),
+            TypeError,
+            r"params\[0\] W must be an array of real numbers, got dtype <U1",
+        ),
     ],
 )
 def test_bad_input(params, X, exc, match):

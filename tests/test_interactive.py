@@ -13,7 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from relulab import interactive
 from relulab.interactive import FRAME_DPI, LIVE_DPI, MAX_FRAMES, InteractiveFigure, interactive_figure
 from relulab.plots import figure
 
@@ -103,7 +102,9 @@ def test_inert_control_is_rejected():
         return fig, update
 
     f = interactive_figure(setup, {"a": [0.0, 1.0], "unused": [0.0, 1.0]}, alt="x")
-    with pytest.raises(ValueError, match="control 'unused' must change the figure .*got identical frames whenever only 'unused' moves"):
+    with pytest.raises(
+        ValueError, match="control 'unused' must change the figure .*got identical frames whenever only 'unused' moves"
+    ):
         f.frames  # noqa: B018
 
 
@@ -112,9 +113,7 @@ def test_state_restored_to_initial_after_frames():
     f = interactive_figure(line_setup(calls), {"a": [0.0, 1.0], "b": [0.0, 2.0]}, alt="x", initial={"a": 1.0})
     f.frames  # noqa: B018
     assert calls[-1] == {"a": 1.0, "b": 0.0}
-    assert {tuple(sorted(c.items())) for c in calls} >= {
-        (("a", a), ("b", b)) for a in (0.0, 1.0) for b in (0.0, 2.0)
-    }
+    assert {tuple(sorted(c.items())) for c in calls} >= {(("a", a), ("b", b)) for a in (0.0, 1.0) for b in (0.0, 2.0)}
 
 
 # -------------------------------------------------------------- blitting
@@ -152,12 +151,12 @@ def test_blitted_render_equals_full_draw():
     full draw paints; steps that change limits are full draws."""
     f = interactive_figure(_kinds_setup(), {"a": [-1.0, 0.0, 0.5, 1.0], "wide": [0.5, 1.0, 2.0]}, alt="kinds")
     steps = [  # (a, wide, how the step must be redrawn)
-        (0.5, 0.5, "full"),     # the first redraw caches the background
+        (0.5, 0.5, "full"),  # the first redraw caches the background
         (1.0, 0.5, "blitted"),
         (-1.0, 1.0, "blitted"),
-        (1.0, 2.0, "full"),     # y limits change
+        (1.0, 2.0, "full"),  # y limits change
         (0.0, 2.0, "blitted"),
-        (0.5, 0.5, "full"),     # y limits change back
+        (0.5, 0.5, "full"),  # y limits change back
     ]
     for a, wide, how in steps:
         f.update(a=a, wide=wide)
@@ -343,7 +342,11 @@ def test_pyplot_figure_is_released():
         ({"a": [0.0, np.nan]}, ValueError, r"controls\['a'\] must be finite, got \[0.0, nan\]"),
         ({"a": [0.0, 1.0, 0.0]}, ValueError, r"controls\['a'\] must not repeat a value, got \[0.0, 1.0, 0.0\]"),
         ({"not valid": [0, 1]}, ValueError, "control names must be valid Python identifiers .*got 'not valid'"),
-        ({"a": list(range(MAX_FRAMES + 1))}, ValueError, f"controls must span at most {MAX_FRAMES} grid points .*got {MAX_FRAMES + 1} grid points"),
+        (
+            {"a": list(range(MAX_FRAMES + 1))},
+            ValueError,
+            f"controls must span at most {MAX_FRAMES} grid points .*got {MAX_FRAMES + 1} grid points",
+        ),
     ],
 )
 def test_bad_controls(controls, exc, match):

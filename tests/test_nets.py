@@ -67,7 +67,7 @@ def test_mlp_init_shapes_dtype_and_zero_biases():
     [("he", 2 / 400), ("glorot", 2 / (400 + 300)), ("lecun", 1 / 400)],
 )
 def test_mlp_init_variance_matches_scheme(init, var):
-    (W, _), = mlp_init(KEY, [400, 300], init=init)
+    ((W, _),) = mlp_init(KEY, [400, 300], init=init)
     w = np.asarray(W, dtype=np.float64)
     # 120,000 samples: the sample variance is within ~0.5% of var; allow 3%.
     np.testing.assert_allclose(w.var(), var, rtol=0.03)
@@ -107,7 +107,11 @@ def test_mlp_init_accepts_legacy_key_and_vmaps_over_keys():
         (dict(key=KEY, sizes=[3, -2]), ValueError, r"sizes\[1\]"),
         (dict(key=KEY, sizes=[3, 2.5]), TypeError, r"sizes\[1\] must be a positive integer"),
         (dict(key=KEY, sizes=[3, True]), TypeError, r"sizes\[1\]"),
-        (dict(key=KEY, sizes="23"), TypeError, r"sizes must be a sequence of positive integers such as \[2, 16, 1\], got str"),
+        (
+            dict(key=KEY, sizes="23"),
+            TypeError,
+            r"sizes must be a sequence of positive integers such as \[2, 16, 1\], got str",
+        ),
         (dict(key=KEY, sizes=[2, 3], init="xavier"), ValueError, "init must be one of he, glorot, lecun, got 'xavier'"),
         (dict(key=KEY, sizes=[2, 3], init=None), TypeError, "init must be one of he, glorot, lecun, got None"),
     ],
@@ -138,7 +142,9 @@ def test_mlp_apply_single_input_and_integer_input():
     x = jnp.array([1, -2, 3])  # int32
     out = mlp_apply(params, x)
     assert out.shape == (2,)
-    np.testing.assert_allclose(np.asarray(out), np_mlp(params, np.array([1.0, -2.0, 3.0]), np_relu)[:], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(out), np_mlp(params, np.array([1.0, -2.0, 3.0]), np_relu)[:], rtol=1e-5, atol=1e-6
+    )
     np.testing.assert_allclose(np.asarray(mlp_apply(params, x[None]))[0], np.asarray(out), rtol=1e-6)
 
 
@@ -170,7 +176,10 @@ def test_mlp_hidden_consistent_with_apply():
     np.testing.assert_allclose(np.asarray(post[-1] @ W + b), np.asarray(mlp_apply(params, x)), rtol=1e-6, atol=1e-6)
     # pre-activation of layer 2 is post of layer 1 times W2 plus b2
     np.testing.assert_allclose(
-        np.asarray(pre[1]), np.asarray(post[0]) @ np.asarray(params[1][0]) + np.asarray(params[1][1]), rtol=1e-5, atol=1e-5
+        np.asarray(pre[1]),
+        np.asarray(post[0]) @ np.asarray(params[1][0]) + np.asarray(params[1][1]),
+        rtol=1e-5,
+        atol=1e-5,
     )
 
 
@@ -194,11 +203,25 @@ def test_relu_mlp_without_biases_is_positively_homogeneous(scale, seed):
         ("mlp", "ab", TypeError, "x must be an array of real numbers"),
         ([], jnp.ones(2), ValueError, r"params must be a non-empty list of \(W, b\) pairs .*got an empty list"),
         ({"W": 1}, jnp.ones(2), TypeError, r"params must be a non-empty list of \(W, b\) pairs .*got dict"),
-        ([(jnp.ones((2, 3)), jnp.zeros(3)), (jnp.ones((4, 1)), jnp.zeros(1))], jnp.ones(2), ValueError,
-         r"params\[1\] W must have n_in = previous n_out, i\.e\. shape \(3, n_out\) since the previous layer has 3 "
-         r"outputs, got shape \(4, 1\)"),
-        ([(jnp.ones((2, 3)), jnp.zeros(2))], jnp.ones(2), ValueError, r"params\[0\] b must have shape \(3,\) to match W of shape \(2, 3\), got shape \(2,\)"),
-        ([(jnp.ones(3), jnp.zeros(3))], jnp.ones(2), ValueError, r"params\[0\] W must have shape \(n_in, n_out\), got shape \(3,\)"),
+        (
+            [(jnp.ones((2, 3)), jnp.zeros(3)), (jnp.ones((4, 1)), jnp.zeros(1))],
+            jnp.ones(2),
+            ValueError,
+            r"params\[1\] W must have n_in = previous n_out, i\.e\. shape \(3, n_out\) since the previous layer has 3 "
+            r"outputs, got shape \(4, 1\)",
+        ),
+        (
+            [(jnp.ones((2, 3)), jnp.zeros(2))],
+            jnp.ones(2),
+            ValueError,
+            r"params\[0\] b must have shape \(3,\) to match W of shape \(2, 3\), got shape \(2,\)",
+        ),
+        (
+            [(jnp.ones(3), jnp.zeros(3))],
+            jnp.ones(2),
+            ValueError,
+            r"params\[0\] W must have shape \(n_in, n_out\), got shape \(3,\)",
+        ),
         ([jnp.ones((2, 3))], jnp.ones(2), TypeError, r"params\[0\] must be a \(W, b\) pair"),
     ],
 )
@@ -225,8 +248,9 @@ def test_conv2d_matches_loops():
     x = rng.normal(size=(2, 6, 5, 3)).astype(np.float32)
     W = rng.normal(size=(3, 3, 3, 4)).astype(np.float32)
     b = rng.normal(size=(4,)).astype(np.float32)
-    np.testing.assert_allclose(np.asarray(conv2d(jnp.asarray(x), jnp.asarray(W), jnp.asarray(b))),
-                               np_conv_same(x, W, b), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(
+        np.asarray(conv2d(jnp.asarray(x), jnp.asarray(W), jnp.asarray(b))), np_conv_same(x, W, b), rtol=1e-4, atol=1e-4
+    )
 
 
 def test_conv_layer_is_conv2d_batch_same_plus_bias_and_keeps_its_old_name():
@@ -235,10 +259,15 @@ def test_conv_layer_is_conv2d_batch_same_plus_bias_and_keeps_its_old_name():
     assert nets.conv2d is nets.conv_layer
     rng = np.random.default_rng(4)
     x, W, b = rng.normal(size=(2, 5, 4, 2)), rng.normal(size=(3, 3, 2, 3)), rng.normal(size=3)
-    np.testing.assert_allclose(np.asarray(nets.conv_layer(x, W, b)),
-                               np.asarray(conv.conv2d_batch(x, W, padding="SAME")) + b.astype(np.float32),
-                               rtol=1e-6, atol=1e-6)
-    with pytest.raises(ValueError, match=r"b must have shape \(3,\) to match W of shape \(3, 3, 2, 3\), got shape \(2,\)"):
+    np.testing.assert_allclose(
+        np.asarray(nets.conv_layer(x, W, b)),
+        np.asarray(conv.conv2d_batch(x, W, padding="SAME")) + b.astype(np.float32),
+        rtol=1e-6,
+        atol=1e-6,
+    )
+    with pytest.raises(
+        ValueError, match=r"b must have shape \(3,\) to match W of shape \(3, 3, 2, 3\), got shape \(2,\)"
+    ):
         nets.conv_layer(x, W, b[:2])
 
 
@@ -246,9 +275,12 @@ def test_cnn_init_shapes_and_variance():
     params = cnn_init(KEY, (8, 8, 1), channels=(4, 6), hidden=(5,), n_out=3)
     assert [W.shape for W, _ in params] == [(3, 3, 1, 4), (3, 3, 4, 6), (24, 5), (5, 3)]
     assert [b.shape for _, b in params] == [(4,), (6,), (5,), (3,)]
-    (W, _), = cnn_init(KEY, (4, 4, 32), channels=(64,), n_out=1)[:1]
+    ((W, _),) = cnn_init(KEY, (4, 4, 32), channels=(64,), n_out=1)[:1]
     np.testing.assert_allclose(np.asarray(W, np.float64).var(), 2 / (9 * 32), rtol=0.05)
-    assert [W.shape for W, _ in cnn_init(KEY, (5, 5, 2), channels=(3,), pool="none", n_out=2)] == [(3, 3, 2, 3), (75, 2)]
+    assert [W.shape for W, _ in cnn_init(KEY, (5, 5, 2), channels=(3,), pool="none", n_out=2)] == [
+        (3, 3, 2, 3),
+        (75, 2),
+    ]
 
 
 @pytest.mark.slow
@@ -293,7 +325,11 @@ def test_cnn_apply_tanh_and_jit():
     [
         (dict(in_shape=(8, 8)), ValueError, r"in_shape must be \(height, width, channels\)"),
         (dict(in_shape=(8, 0, 1)), ValueError, r"in_shape\[1\] must be a positive integer"),
-        (dict(in_shape=(2, 2, 1), channels=(4, 4)), ValueError, r"in_shape must be large enough for 2 pooling steps .*got \(2, 2, 1\)"),
+        (
+            dict(in_shape=(2, 2, 1), channels=(4, 4)),
+            ValueError,
+            r"in_shape must be large enough for 2 pooling steps .*got \(2, 2, 1\)",
+        ),
         (dict(channels=()), ValueError, "channels must have at least 1"),
         (dict(channels=(4, 0)), ValueError, r"channels\[1\]"),
         (dict(n_out=0), ValueError, "n_out must be a positive integer"),

@@ -30,11 +30,11 @@ def test_random_mlp_draws_weights_then_biases_layer_by_layer():
 
 
 def test_random_mlp_statistics():
-    (W, b), = nets.random_mlp(1, [400, 300], init="glorot", bias_std=0.3, bias_mean=1.0)
+    ((W, b),) = nets.random_mlp(1, [400, 300], init="glorot", bias_std=0.3, bias_mean=1.0)
     np.testing.assert_allclose(W.var(), 2 / 700, rtol=0.03)
     np.testing.assert_allclose(b.mean(), 1.0, atol=4 * 0.3 / math.sqrt(300))
     np.testing.assert_allclose(b.std(), 0.3, rtol=0.15)
-    (W, b), = nets.random_mlp(1, [5, 5], bias_std=0.0)
+    ((W, b),) = nets.random_mlp(1, [5, 5], bias_std=0.0)
     assert np.all(b == 0)
 
 

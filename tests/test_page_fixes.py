@@ -19,7 +19,7 @@ BROKEN = (
     '<ul><li><a href="b/c.html">p.b.c</a></li>\n'
     '<ul><li><a href="b/c/d.html">p.b.c.d</a></li>\n'
     '</ul></ul><li><a href="e.html">p.e</a></li>\n'
-    '</ul>'
+    "</ul>"
 )
 
 
@@ -59,7 +59,7 @@ def test_the_broken_index_is_broken_and_the_fix_nests_every_list():
 
 
 def test_a_valid_list_is_left_alone():
-    html = '<ul><li>a<ul><li>a.b</li></ul></li><li>c</li></ul>'
+    html = "<ul><li>a<ul><li>a.b</li></ul></li><li>c</li></ul>"
     assert viewcode_index.nest_lists(html) == html
 
 
@@ -72,8 +72,9 @@ def test_only_the_module_index_is_touched():
 
 
 def test_widget_state_is_dropped_and_duplicates_removed():
-    state = SimpleNamespace(filename=None, priority=500,
-                            attributes={"type": "application/vnd.jupyter.widget-state+json", "body": "{}"})
+    state = SimpleNamespace(
+        filename=None, priority=500, attributes={"type": "application/vnd.jupyter.widget-state+json", "body": "{}"}
+    )
     a = SimpleNamespace(filename="a.js", priority=500, attributes={})
     a_again = SimpleNamespace(filename="a.js", priority=500, attributes={})
     b = SimpleNamespace(filename="b.js", priority=500, attributes={})
@@ -95,15 +96,14 @@ def _png(array) -> bytes:
 def test_a_plot_like_image_gets_a_faithful_palette_and_a_gradient_keeps_its_colours():
     import io
 
-    import compress_images
     import numpy as np
     from PIL import Image
 
     # a white canvas with a few coloured lines: few colours, so the palette is exact and much smaller
     plot = np.full((200, 300, 3), 255, np.uint8)
     for i, colour in enumerate([(0, 114, 178), (213, 94, 0), (0, 158, 115)]):
-        plot[20 + 50 * i: 23 + 50 * i, :] = colour
-    plot[:, ::7] = (plot[:, ::7] * 0.9).astype(np.uint8)   # some texture, so the full-colour PNG is not tiny
+        plot[20 + 50 * i : 23 + 50 * i, :] = colour
+    plot[:, ::7] = (plot[:, ::7] * 0.9).astype(np.uint8)  # some texture, so the full-colour PNG is not tiny
     small = compress_images.palette_png(_png(plot))
     assert small is not None and len(small) < len(_png(plot))
     with Image.open(io.BytesIO(small)) as im:

@@ -144,8 +144,7 @@ def test_telgarsky_tent_composed_k_times(k):
     x = np.linspace(0.0, 1.0, 257)
     p = pieces_1d(params, 0.0, 1.0)
     i = np.clip(np.searchsorted(p.knots, x, side="right") - 1, 0, len(p.slopes) - 1)
-    np.testing.assert_allclose(p.slopes[i] * x + p.intercepts[i], forward(params, x)[0],
-                               rtol=0, atol=1e-9)
+    np.testing.assert_allclose(p.slopes[i] * x + p.intercepts[i], forward(params, x)[0], rtol=0, atol=1e-9)
 
 
 def test_units_that_never_switch_inside_the_interval():
@@ -178,8 +177,11 @@ def test_second_layer_switches_are_attributed_to_their_unit():
     # relu(x) (switches at 0, on the first layer's kink), |x| (touches 0, never off on
     # either side), -|x| (never on): only the first two switch.
     W2 = np.array([[1.0, 1.0, 1.0, -1.0], [0.0, 0.0, 1.0, -1.0]])
-    params = [layer([[1.0, -1.0]], [0.0, 0.0]), layer(W2, [-1.0, 0.0, 0.0, 0.0]),
-              layer([[1.0], [1.0], [1.0], [1.0]], [0.0])]
+    params = [
+        layer([[1.0, -1.0]], [0.0, 0.0]),
+        layer(W2, [-1.0, 0.0, 0.0, 0.0]),
+        layer([[1.0], [1.0], [1.0], [1.0]], [0.0]),
+    ]
     assert unit_switches_1d(params, -3.0, 3.0) == [
         Switch1D(0.0, 0, 0, True),
         Switch1D(0.0, 0, 1, False),
@@ -216,8 +218,10 @@ def random_params(seed, widths, quantised):
     if not quantised:
         return random_mlp(seed, sizes, bias_std=0.5)  # He weights, N(0, 0.5^2) biases
     rng = np.random.default_rng(seed)
-    return [layer(rng.integers(-2, 3, size=(n_in, n_out)) / 2.0, rng.integers(-2, 3, size=n_out) / 2.0)
-            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    return [
+        layer(rng.integers(-2, 3, size=(n_in, n_out)) / 2.0, rng.integers(-2, 3, size=n_out) / 2.0)
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]
 
 
 def grid_piece_lower_bound(params, lo, hi, n=20001):
@@ -263,8 +267,7 @@ def test_network_is_affine_between_consecutive_knots(net, merge):
     x = p.knots[:-1, None] + t * np.diff(p.knots)[:, None]
     f = forward(params, x.ravel())[0].reshape(x.shape)
     scale = 1.0 + np.max(np.abs(f))
-    np.testing.assert_allclose(p.slopes[:, None] * x + p.intercepts[:, None], f,
-                               rtol=0, atol=1e-9 * scale)
+    np.testing.assert_allclose(p.slopes[:, None] * x + p.intercepts[:, None], f, rtol=0, atol=1e-9 * scale)
     if merge and len(p.slopes) > 1:  # maximal: neighbours really differ
         assert np.all(np.abs(np.diff(p.slopes)) > 1e-9)
 
@@ -301,11 +304,9 @@ def test_breakpoints_are_exactly_where_the_pattern_changes(net):
         ([], ValueError, r"params must be a non-empty list of \(W, b\) pairs .*got an empty list"),
         ("W", TypeError, "non-empty list"),
         ([np.ones((1, 1))], TypeError, r"params\[0\] must be a \(W, b\) pair"),
-        ([layer([[1.0, 1.0]], [0.0, 0.0]), layer([[1.0], [1.0]], [0.0])][:1], ValueError,
-         "n_out = 1"),
+        ([layer([[1.0, 1.0]], [0.0, 0.0]), layer([[1.0], [1.0]], [0.0])][:1], ValueError, "n_out = 1"),
         ([layer([[1.0], [1.0]], [0.0]), layer([[1.0]], [0.0])], ValueError, "n_in = 1"),
-        ([layer([[1.0, 1.0]], [0.0, 0.0]), layer([[1.0]], [0.0])], ValueError,
-         r"previous layer has 2 outputs"),
+        ([layer([[1.0, 1.0]], [0.0, 0.0]), layer([[1.0]], [0.0])], ValueError, r"previous layer has 2 outputs"),
         ([(np.ones(2), np.zeros(2))], ValueError, r"shape \(n_in, n_out\), got shape \(2,\)"),
         ([(np.ones((1, 2)), np.zeros(3))], ValueError, r"b must have shape \(2,\)"),
         ([layer([[np.nan]], [0.0])], ValueError, "non-finite"),

@@ -108,8 +108,7 @@ def test_one_layer_in_general_position_reaches_zaslavsky(seed, n):
     W = rng.normal(size=(2, n))
     b = rng.normal(size=n)
     # a box holding every crossing and every line's point nearest the origin
-    pts = [np.linalg.solve(np.stack([W[:, i], W[:, j]]), -b[[i, j]])
-           for i in range(n) for j in range(i + 1, n)]
+    pts = [np.linalg.solve(np.stack([W[:, i], W[:, j]]), -b[[i, j]]) for i in range(n) for j in range(i + 1, n)]
     pts += [-b[j] * W[:, j] / (W[:, j] @ W[:, j]) for j in range(n)]
     r = 1.0 + 1.5 * np.abs(pts).max()
     expected = sum(math.comb(n, j) for j in range(3))
@@ -247,14 +246,12 @@ def test_count_is_invariant_under_rescaling_and_permuting_units(seed, scale):
         layer((W2 / s[:, None])[perm], b2),
         layer(W3, b3),
     ]
-    np.testing.assert_allclose(forward(same, np.ones((1, 2)))[0], forward(params, np.ones((1, 2)))[0],
-                               rtol=1e-9)
+    np.testing.assert_allclose(forward(same, np.ones((1, 2)))[0], forward(params, np.ones((1, 2)))[0], rtol=1e-9)
     assert count_regions_2d(same, BOX) == count_regions_2d(params, BOX)
 
 
 def test_accepts_jax_arrays_and_tuples():
-    params = [(jnp.asarray(W, jnp.float32), jnp.asarray(b, jnp.float32))
-              for W, b in random_mlp(3, [2, 5, 1])]
+    params = [(jnp.asarray(W, jnp.float32), jnp.asarray(b, jnp.float32)) for W, b in random_mlp(3, [2, 5, 1])]
     as_np = [layer(np.asarray(W), np.asarray(b)) for W, b in params]
     assert count_regions_2d(tuple(params), BOX) == count_regions_2d(as_np, BOX)
 
@@ -341,8 +338,11 @@ GOOD = one_layer(np.eye(2), [0.0, 0.0])
         ([np.eye(2)], TypeError, r"params\[0\] must be a \(W, b\) pair"),
         ([layer(np.ones((3, 2)), [0, 0])], ValueError, r"n_in = 2.*got shape \(3, 2\)"),
         ([layer(np.ones((2, 2)), [0, 0, 0])], ValueError, r"b must have shape \(2,\)"),
-        ([layer(np.ones((2, 2)), [0, 0]), layer(np.ones((3, 1)), [0])], ValueError,
-         r"params\[1\] W must have n_in = previous n_out.*\(2, n_out\)"),
+        (
+            [layer(np.ones((2, 2)), [0, 0]), layer(np.ones((3, 1)), [0])],
+            ValueError,
+            r"params\[1\] W must have n_in = previous n_out.*\(2, n_out\)",
+        ),
         ([layer([[np.nan], [0]], [0])], ValueError, "non-finite"),
         ([(np.array([["a"], ["b"]]), np.zeros(1))], TypeError, "real numbers"),
     ],

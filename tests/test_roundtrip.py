@@ -31,9 +31,19 @@ def test_saving_in_jupyterlab_leaves_the_chapter_unchanged(path):
     text = path.read_text(encoding="utf-8")
     saved = jupyterlab_form(text)
     if saved != text:
-        diff = "".join(list(difflib.unified_diff(text.splitlines(True), saved.splitlines(True),
-                                                 f"{path.name} (stored)", f"{path.name} (as JupyterLab saves it)"))[:40])
-        pytest.fail(f"{path.relative_to(ROOT)} is not in the form JupyterLab saves; run `make format-chapters`.\n{diff}")
+        diff = "".join(
+            list(
+                difflib.unified_diff(
+                    text.splitlines(True),
+                    saved.splitlines(True),
+                    f"{path.name} (stored)",
+                    f"{path.name} (as JupyterLab saves it)",
+                )
+            )[:40]
+        )
+        pytest.fail(
+            f"{path.relative_to(ROOT)} is not in the form JupyterLab saves; run `make format-chapters`.\n{diff}"
+        )
 
 
 FOLDED = """---
@@ -78,8 +88,9 @@ def test_canonical_form_is_what_jupyterlab_saves_and_keeps_the_content():
     before, after = jupytext.reads(FOLDED, fmt="md:myst"), jupytext.reads(out, fmt="md:myst")
     assert [c.source.rstrip() for c in before.cells] == [c.source.rstrip() for c in after.cells]
     fig = after.cells[1].metadata["mystnb"]["figure"]
-    assert fig["caption"] == ("A caption written as a YAML block: the first line, the second line: "
-                              "with a colon, and a quote's apostrophe.")
+    assert fig["caption"] == (
+        "A caption written as a YAML block: the first line, the second line: with a colon, and a quote's apostrophe."
+    )
     assert after.cells[1].metadata["mystnb"]["image"]["alt"] == "A long alt text that wraps onto a second line."
     assert "jupytext_version" not in out  # jupytext.toml keeps the version out of the chapters
     # the folded form JupyterLab would write without canonical() is not stable text to store:

@@ -48,8 +48,9 @@ def test_stream_ids_are_crc32_of_the_name_or_the_int():
     assert seeding.stream_id(7) == 7
 
 
-@pytest.mark.parametrize("bad, exc", [(1.0, TypeError), (True, TypeError), ("", ValueError),
-                                      (-1, ValueError), (2**31, ValueError)])
+@pytest.mark.parametrize(
+    "bad, exc", [(1.0, TypeError), (True, TypeError), ("", ValueError), (-1, ValueError), (2**31, ValueError)]
+)
 def test_bad_streams(bad, exc):
     with pytest.raises(exc, match="stream"):
         seeding.stream_id(bad)
@@ -62,8 +63,9 @@ def test_require_passes_and_fails_with_the_claim_id():
         evidence.require("tanh-faster", False, "tanh reached the target at least as fast")
 
 
-@pytest.mark.parametrize("claim, cond, what", [("", True, "x"), ("c", True, ""),
-                                               ("c", 1.0, "x"), ("c", np.array([True, True]), "x")])
+@pytest.mark.parametrize(
+    "claim, cond, what", [("", True, "x"), ("c", True, ""), ("c", 1.0, "x"), ("c", np.array([True, True]), "x")]
+)
 def test_require_rejects_malformed_input(claim, cond, what):
     with pytest.raises(TypeError):
         evidence.require(claim, cond, what)

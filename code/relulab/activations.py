@@ -18,7 +18,6 @@ module of :mod:`relulab` accepts an activation either way through it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Union
 
 import jax
 import jax.numpy as jnp
@@ -179,7 +178,7 @@ ACTIVATIONS: dict[str, Activation] = {
 ``softplus``, ``sigmoid``, ``tanh``."""
 
 
-def resolve(act: Union[str, Callable], name: str = "activation") -> Callable:
+def resolve(act: str | Callable, name: str = "activation") -> Callable:
     """Return the activation function for a name in :data:`ACTIVATIONS` or a callable.
 
     Args:
@@ -198,7 +197,7 @@ def resolve(act: Union[str, Callable], name: str = "activation") -> Callable:
     return ACTIVATIONS[act] if isinstance(act, str) else act
 
 
-def switch(index: ArrayLike, acts: Sequence[Union[str, Callable]]) -> Activation:
+def switch(index: ArrayLike, acts: Sequence[str | Callable]) -> Activation:
     r"""The activation ``acts[index]``, where ``index`` may be traced (inside ``jit`` or ``vmap``).
 
     One compiled program can then run several activations, chosen per run by an integer:
@@ -234,7 +233,7 @@ def switch(index: ArrayLike, acts: Sequence[Union[str, Callable]]) -> Activation
     return switched
 
 
-def derivative(act: Union[str, Callable]) -> Callable[[ArrayLike], jax.Array]:
+def derivative(act: str | Callable) -> Callable[[ArrayLike], jax.Array]:
     r"""The elementwise derivative :math:`\sigma'(x)` of an activation.
 
     It is computed with ``jax.grad`` of the scalar function, mapped over every

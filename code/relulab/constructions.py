@@ -66,9 +66,7 @@ def sawtooth_params(k: int, *, dtype: jnp.dtype = jnp.float32) -> list[tuple[jax
     return _as_params(layers, dtype)
 
 
-def yarotsky_square_params(
-    m: int, *, dtype: jnp.dtype = jnp.float32
-) -> list[tuple[jax.Array, jax.Array]]:
+def yarotsky_square_params(m: int, *, dtype: jnp.dtype = jnp.float32) -> list[tuple[jax.Array, jax.Array]]:
     r"""MLP parameters of Yarotsky's approximation of :math:`x^2` on :math:`[0, 1]` with ``m`` levels.
 
     With the hat function :math:`g(x) = 2\,\mathrm{relu}(x) - 4\,\mathrm{relu}(x-1/2)
@@ -110,8 +108,7 @@ def yarotsky_square_params(
     layers = [([[1.0, 1.0, 1.0]], [0.0, -0.5, 0.0])]
     for s in range(2, m + 1):
         q = 4.0 ** -(s - 1)
-        layers.append(([[2.0, 2.0, -2.0 * q], [-4.0, -4.0, 4.0 * q], [0.0, 0.0, 1.0]],
-                       [0.0, -0.5, 0.0]))
+        layers.append(([[2.0, 2.0, -2.0 * q], [-4.0, -4.0, 4.0 * q], [0.0, 0.0, 1.0]], [0.0, -0.5, 0.0]))
     q = 4.0**-m
     layers.append(([[-2.0 * q], [4.0 * q], [1.0]], [0.0]))
     return _as_params(layers, dtype)

@@ -149,7 +149,7 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
-def _norm_pair(value: Union[int, tuple[int, int]], name: str) -> tuple[int, int]:
+def _norm_pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
     """A positive int ``p`` or a pair ``(p_h, p_w)`` (a stride or a pooling window) as a pair."""
     if _is_int(value):
         pair = (int(value), int(value))
@@ -162,7 +162,7 @@ def _norm_pair(value: Union[int, tuple[int, int]], name: str) -> tuple[int, int]
     return pair
 
 
-def _norm_padding(padding: Padding) -> Union[str, tuple[tuple[int, int], tuple[int, int]]]:
+def _norm_padding(padding: Padding) -> str | tuple[tuple[int, int], tuple[int, int]]:
     given = padding
     if isinstance(padding, str):
         if padding.upper() not in ("VALID", "SAME"):
@@ -193,16 +193,21 @@ def _check_fits(hw: tuple[int, int], khw: tuple[int, int], padding: Any, what: s
     for axis, n, k, (lo, hi) in zip(("height", "width"), hw, khw, pads):
         if n + lo + hi < k:
             _validate.fail(
-                ValueError, "kernel",
+                ValueError,
+                "kernel",
                 f"have {axis} <= the padded {what} {axis} {n + lo + hi} ({n} + padding {lo}+{hi}; "
-                "or use padding='SAME')", f"{axis} {k}")
+                "or use padding='SAME')",
+                f"{axis} {k}",
+            )
 
 
 # ---------------------------------------------------------------------------- convolution
 
 
 @partial(jax.jit, static_argnames=("padding", "stride", "flip_kernel"))
-def _conv_nhwc(images: jax.Array, kernel: jax.Array, padding: Any, stride: tuple[int, int], flip_kernel: bool) -> jax.Array:
+def _conv_nhwc(
+    images: jax.Array, kernel: jax.Array, padding: Any, stride: tuple[int, int], flip_kernel: bool
+) -> jax.Array:
     if flip_kernel:
         kernel = kernel[::-1, ::-1]
     return lax.conv_general_dilated(
@@ -217,7 +222,10 @@ def _conv_nhwc(images: jax.Array, kernel: jax.Array, padding: Any, stride: tuple
 def conv2d_batch(
     images: ArrayLike,
     kernel: ArrayLike,
-    *, padding: Padding = "VALID", stride: Stride = 1, flip_kernel: bool = False,
+    *,
+    padding: Padding = "VALID",
+    stride: Stride = 1,
+    flip_kernel: bool = False,
 ) -> jax.Array:
     r"""Cross-correlate a batch of images with a bank of filters.
 
@@ -253,8 +261,12 @@ def conv2d_batch(
     _check_rank(x.shape, 4, "images", "(N, H, W, C_in)")
     _check_rank(w.shape, 4, "kernel", "(kh, kw, C_in, C_out)")
     if x.shape[3] != w.shape[2]:
-        _validate.fail(ValueError, "kernel", f"have C_in = {x.shape[3]} to match images of shape {tuple(x.shape)}",
-                       f"shape {tuple(w.shape)}")
+        _validate.fail(
+            ValueError,
+            "kernel",
+            f"have C_in = {x.shape[3]} to match images of shape {tuple(x.shape)}",
+            f"shape {tuple(w.shape)}",
+        )
     pad = _norm_padding(padding)
     strides = _norm_pair(stride, "stride")
     _check_fits(x.shape[1:3], w.shape[:2], pad, "image")
@@ -271,7 +283,10 @@ def _single(x: ArrayLike, name: str, rank: int, layout: str) -> ArrayLike:
 def conv2d_image(
     image: ArrayLike,
     kernel: ArrayLike,
-    *, padding: Padding = "VALID", stride: Stride = 1, flip_kernel: bool = False,
+    *,
+    padding: Padding = "VALID",
+    stride: Stride = 1,
+    flip_kernel: bool = False,
 ) -> jax.Array:
     """Cross-correlate one image ``(H, W, C_in)`` with a filter bank ``(kh, kw, C_in, C_out)``.
 
@@ -292,9 +307,7 @@ def conv2d_image(
     [4.0, 6.0, 6.0, 4.0]
     """
     image = _single(image, "image", 3, "(H, W, C_in)")
-    out = conv2d_batch(
-        jnp.asarray(image)[None], kernel, padding=padding, stride=stride, flip_kernel=flip_kernel
-    )
+    out = conv2d_batch(jnp.asarray(image)[None], kernel, padding=padding, stride=stride, flip_kernel=flip_kernel)
     return out[0]
 
 
@@ -306,7 +319,10 @@ that existing code keeps working; new code should call :func:`conv2d_image`."""
 def filter2d(
     image: ArrayLike,
     kernel: ArrayLike,
-    *, padding: Padding = "VALID", stride: Stride = 1, flip_kernel: bool = False,
+    *,
+    padding: Padding = "VALID",
+    stride: Stride = 1,
+    flip_kernel: bool = False,
 ) -> jax.Array:
     r"""Cross-correlate a grayscale image ``(H, W)`` with one 2D kernel ``(kh, kw)``.
 
@@ -338,7 +354,7 @@ def filter2d(
     return out[0, :, :, 0]
 
 
-def as_hwio(kernels: Union[ArrayLike, Sequence[ArrayLike]]) -> jax.Array:
+def as_hwio(kernels: ArrayLike | Sequence[ArrayLike]) -> jax.Array:
     """Stack 2D kernels into an ``HWIO`` bank for a one-channel image.
 
     Args:
@@ -385,8 +401,9 @@ def _pool_nhwc(x: jax.Array, kind: str, size: tuple[int, int], stride: tuple[int
 def _pool(x: ArrayLike, kind: str, size: Any, stride: Any) -> jax.Array:
     a = _validate.float_array(x, "x")
     if a.ndim not in (2, 3, 4) or any(s < 1 for s in a.shape):
-        _validate.fail(ValueError, "x", "have shape (H, W), (H, W, C) or (N, H, W, C) with sizes >= 1",
-                       f"shape {tuple(a.shape)}")
+        _validate.fail(
+            ValueError, "x", "have shape (H, W), (H, W, C) or (N, H, W, C) with sizes >= 1", f"shape {tuple(a.shape)}"
+        )
     win = _norm_pair(size, "size")
     step = win if stride is None else _norm_pair(stride, "stride")
     hw = a.shape[:2] if a.ndim in (2, 3) else a.shape[1:3]
@@ -401,9 +418,9 @@ def _pool(x: ArrayLike, kind: str, size: Any, stride: Any) -> jax.Array:
 
 def max_pool(
     x: ArrayLike,
-    size: Union[int, tuple[int, int]] = 2,
+    size: int | tuple[int, int] = 2,
     *,
-    stride: Union[int, tuple[int, int], None] = None,
+    stride: int | tuple[int, int] | None = None,
 ) -> jax.Array:
     r"""Max-pooling over non-padded spatial windows.
 
@@ -428,9 +445,9 @@ def max_pool(
 
 def avg_pool(
     x: ArrayLike,
-    size: Union[int, tuple[int, int]] = 2,
+    size: int | tuple[int, int] = 2,
     *,
-    stride: Union[int, tuple[int, int], None] = None,
+    stride: int | tuple[int, int] | None = None,
 ) -> jax.Array:
     r"""Average pooling over non-padded spatial windows.
 

@@ -98,8 +98,15 @@ def digits(*, flat: bool = False, normalise: bool = True, test_fraction: float =
     """
     flat = _validate.boolean(flat, "flat")
     normalise = _validate.boolean(normalise, "normalise")
-    test_fraction = _validate.number(test_fraction, "test_fraction", low=0.0, high=1.0, low_open=True,
-                                     high_open=True, expected="a number strictly between 0 and 1")
+    test_fraction = _validate.number(
+        test_fraction,
+        "test_fraction",
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        high_open=True,
+        expected="a number strictly between 0 and 1",
+    )
     Xtr, ytr, Xte, yte = _digits_numpy(test_fraction)
     if normalise:
         mu, s = Xtr.mean(), Xtr.std()

@@ -56,7 +56,6 @@ the activations the networks of :mod:`relulab.nets` compute. All functions are p
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Union
 
 import jax
 import jax.numpy as jnp
@@ -88,9 +87,7 @@ def _check_X(X: ArrayLike, n_in: int, dtype: np.dtype) -> jax.Array:
     return X.astype(dtype)
 
 
-def _hidden(
-    params: Params, X: ArrayLike, activation: Union[str, Callable]
-) -> tuple[list[jax.Array], list[jax.Array]]:
+def _hidden(params: Params, X: ArrayLike, activation: str | Callable) -> tuple[list[jax.Array], list[jax.Array]]:
     """Pre-activations and activations of every hidden layer, by :func:`relulab.nets.mlp_hidden`
     (the library's one MLP forward pass), after checking that ``X`` is a non-empty batch."""
     layers = _validate.params(params)
@@ -99,9 +96,7 @@ def _hidden(
     return mlp_hidden(layers, X, activation=activation)
 
 
-def hidden_preactivations(
-    params: Params, X: ArrayLike, *, activation: Union[str, Callable] = "relu"
-) -> list[jax.Array]:
+def hidden_preactivations(params: Params, X: ArrayLike, *, activation: str | Callable = "relu") -> list[jax.Array]:
     r"""Pre-activations :math:`z^{(\ell)}` of every hidden layer on a batch.
 
     Args:
@@ -126,9 +121,7 @@ def hidden_preactivations(
     return _hidden(params, X, activation)[0]
 
 
-def dead_units(
-    params: Params, X: ArrayLike, *, activation: Union[str, Callable] = "relu"
-) -> list[jax.Array]:
+def dead_units(params: Params, X: ArrayLike, *, activation: str | Callable = "relu") -> list[jax.Array]:
     r"""Which hidden units output exactly zero for every input in ``X``.
 
     Unit :math:`j` of hidden layer :math:`\ell` is dead on :math:`X` when
@@ -166,7 +159,7 @@ def dead_fraction(
     params: Params,
     X: ArrayLike,
     *,
-    activation: Union[str, Callable] = "relu",
+    activation: str | Callable = "relu",
     per_layer: bool = False,
 ) -> jax.Array:
     r"""Fraction of hidden units that are dead on ``X``.
@@ -200,17 +193,19 @@ def dead_fraction(
     per_layer = _validate.boolean(per_layer, "per_layer")
     masks = dead_units(params, X, activation=activation)
     if not masks:
-        _validate.fail(ValueError, "params", "have a hidden layer, i.e. at least two (W, b) pairs, so that "
-                       "some units can be dead", "a single linear layer")
+        _validate.fail(
+            ValueError,
+            "params",
+            "have a hidden layer, i.e. at least two (W, b) pairs, so that some units can be dead",
+            "a single linear layer",
+        )
     dtype = jnp.result_type(float)
     if per_layer:
         return jnp.stack([jnp.mean(m.astype(dtype)) for m in masks])
     return jnp.concatenate(masks).astype(dtype).mean()
 
 
-def network_dead(
-    params: Params, X: ArrayLike, *, activation: Union[str, Callable] = "relu"
-) -> jax.Array:
+def network_dead(params: Params, X: ArrayLike, *, activation: str | Callable = "relu") -> jax.Array:
     r"""Whether some hidden layer is dead as a whole on ``X``.
 
     If every unit of a hidden layer outputs 0 on every row of ``X``, the layers

@@ -45,6 +45,7 @@ def require(claim: str, condition: bool | np.bool_, what: str) -> None:
     if arr.shape != () or arr.dtype != np.bool_:
         raise TypeError(
             "condition must be a single boolean, got "
-            f"{type(condition).__name__} with shape {arr.shape} and dtype {arr.dtype}")
+            f"{type(condition).__name__} with shape {arr.shape} and dtype {arr.dtype}"
+        )
     if not bool(arr):
         raise ClaimNotSupported(f"claim {claim!r} is not supported by this run: {what}")

@@ -18,7 +18,7 @@ line style so that no two series are told apart by colour alone.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 from jax.typing import ArrayLike
@@ -109,7 +109,7 @@ def figure(
     return fig, axes
 
 
-def _grid(x: Union[Sequence[float], np.ndarray, None]) -> np.ndarray:
+def _grid(x: Sequence[float] | np.ndarray | None) -> np.ndarray:
     if x is None:
         return np.linspace(-3.0, 3.0, 601)
     x = np.asarray(_validate.float_array(x, "x"), dtype=float)
@@ -118,7 +118,7 @@ def _grid(x: Union[Sequence[float], np.ndarray, None]) -> np.ndarray:
     return x
 
 
-def _get_ax(ax: Union[Axes, None]) -> Axes:
+def _get_ax(ax: Axes | None) -> Axes:
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -157,7 +157,7 @@ def plot_with_gaps(
     x: ArrayLike,
     y: ArrayLike,
     *,
-    ax: Union[Axes, None] = None,
+    ax: Axes | None = None,
     threshold: float = 0.25,
     style: int = 0,
     **kwargs: Any,
@@ -191,15 +191,15 @@ def plot_with_gaps(
     return line
 
 
-def _label(act: Union[str, Callable], fn: Callable) -> str:
+def _label(act: str | Callable, fn: Callable) -> str:
     return act if isinstance(act, str) else getattr(fn, "__name__", "activation")
 
 
 def plot_activation(
-    act: Union[str, Callable],
-    x: Union[Sequence[float], np.ndarray, None] = None,
+    act: str | Callable,
+    x: Sequence[float] | np.ndarray | None = None,
     *,
-    ax: Union[Axes, None] = None,
+    ax: Axes | None = None,
     style: int = 0,
     **kwargs: Any,
 ) -> Line2D:
@@ -223,10 +223,10 @@ def plot_activation(
 
 
 def plot_derivative(
-    act: Union[str, Callable],
-    x: Union[Sequence[float], np.ndarray, None] = None,
+    act: str | Callable,
+    x: Sequence[float] | np.ndarray | None = None,
     *,
-    ax: Union[Axes, None] = None,
+    ax: Axes | None = None,
     style: int = 0,
     **kwargs: Any,
 ) -> Line2D:
@@ -246,8 +246,8 @@ def plot_derivative(
 def plot_feature_map(
     fmap: ArrayLike,
     *,
-    ax: Union[Axes, None] = None,
-    vmax: Union[float, None] = None,
+    ax: Axes | None = None,
+    vmax: float | None = None,
     cmap: str = "RdBu_r",
     colorbar: bool = False,
     **kwargs: Any,

@@ -48,8 +48,7 @@ def book_seed() -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError(
-            f"{ENV_VAR} must be a non-negative integer, got {raw!r}") from None
+        raise ValueError(f"{ENV_VAR} must be a non-negative integer, got {raw!r}") from None
     if value < 0:
         raise ValueError(f"{ENV_VAR} must be a non-negative integer, got {value}")
     return value

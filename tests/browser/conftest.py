@@ -19,13 +19,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from relulab_browser import (  # noqa: E402
-    REPO,
     CHROMIUM,
     CHROMIUM_ARGS,
     FIXTURES,
     IN_CI,
     LAB_METRICS,
     NODE_MODULES,
+    REPO,
     SITE,
     PageReport,
     Server,
@@ -48,7 +48,6 @@ def pytest_report_header(config: Any) -> str:
         return f"browser tests: Chromium {CHROMIUM}, site {SITE}, offline CDN assets from {NODE_MODULES}"
     verdict = "FAIL (CI=true)" if IN_CI else "SKIPPED"
     return f"browser tests: {verdict}: {problem}"
-
 
 
 @pytest.fixture(scope="session")

@@ -56,8 +56,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MAX_PAGE_BYTES = 3 * 1024 * 1024      # the page's own HTML and images, raw
-MAX_TRANSFER_BYTES = 1_500_000         # everything a browser loads for the page, as sent gzipped
+MAX_PAGE_BYTES = 3 * 1024 * 1024  # the page's own HTML and images, raw
+MAX_TRANSFER_BYTES = 1_500_000  # everything a browser loads for the page, as sent gzipped
 SERIOUS = ("critical", "serious")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -237,7 +237,9 @@ def open_page(browser: Any, base: str, root: Path, rel: str, *, width: int = 128
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("console", lambda m: load.console_errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console", lambda m: load.console_errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: load.console_errors.append(f"uncaught: {e}"))
     page.goto(load.url, wait_until="load")
     wait_for_maths(page)
@@ -395,7 +397,9 @@ def check_controls(page: Any) -> list[ControlCheck]:
             else:
                 page.locator(f'[data-relulab-before~="{i}"]').first.focus()
             page.keyboard.press("Tab")
-            focused = page.evaluate(f"() => document.activeElement && document.activeElement.dataset.relulabCheck === '{i}'")
+            focused = page.evaluate(
+                f"() => document.activeElement && document.activeElement.dataset.relulabCheck === '{i}'"
+            )
             page.evaluate("() => { const b = document.getElementById('relulab-tab-start'); if (b) b.remove(); }")
             if not focused:
                 problems.append("Tab from the previous element did not focus the control")
@@ -467,7 +471,15 @@ def build_report(browser: Any, base: str, root: Path, rel: str, *, axe: bool = T
         controls = check_controls(page)
         page.wait_for_timeout(100)  # let late console errors arrive
         return PageReport(
-            rel, list(load.console_errors), list(load.unrouted), maths, images, figures, controls, violations, load.weight()
+            rel,
+            list(load.console_errors),
+            list(load.unrouted),
+            maths,
+            images,
+            figures,
+            controls,
+            violations,
+            load.weight(),
         )
     finally:
         context.close()
@@ -514,7 +526,8 @@ def lab_problem() -> str | None:
         return f"no project environment at {LAB_PYTHON} (run `make lab` or `make test`)"
     probe = subprocess.run(
         [str(LAB_PYTHON), "-c", "import sys, jupyterlab; print(sys.prefix); print(jupyterlab.__version__)"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if probe.returncode != 0:
         return "JupyterLab is not installed in the project environment (postBuild installs it: run `make lab`)"
@@ -548,7 +561,8 @@ class JupyterServer:
         import urllib.request
 
         req = urllib.request.Request(
-            self.url + path.lstrip("/"), method=method,
+            self.url + path.lstrip("/"),
+            method=method,
             data=None if body is None else json.dumps(body).encode(),
             headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
         )
@@ -578,8 +592,9 @@ class JupyterServer:
                 self.process.wait(timeout=10)
 
 
-def start_jupyter(root: Path, home: Path, *, extra_args: list[str] = (), allow_origin: str | None = None,
-                  timeout: float = 120) -> JupyterServer:
+def start_jupyter(
+    root: Path, home: Path, *, extra_args: list[str] = (), allow_origin: str | None = None, timeout: float = 120
+) -> JupyterServer:
     """Start ``python -m jupyterlab`` from the project environment on 127.0.0.1, a free port and a
     random token, serving ``root``. User-level Jupyter directories (config, data, runtime, lab
     settings and workspaces) are fresh ones under ``home``, so only what postBuild installed into
@@ -605,14 +620,25 @@ def start_jupyter(root: Path, home: Path, *, extra_args: list[str] = (), allow_o
     (dirs["config"] / "jupyter_server_config.json").write_text(json.dumps(server_config))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JUPYTERLAB", "JPY_"))}
     env.update(
-        JUPYTER_CONFIG_DIR=str(dirs["config"]), JUPYTER_DATA_DIR=str(dirs["data"]),
-        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]), JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
-        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]), JAX_PLATFORMS="cpu",
+        JUPYTER_CONFIG_DIR=str(dirs["config"]),
+        JUPYTER_DATA_DIR=str(dirs["data"]),
+        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+        JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
+        JAX_PLATFORMS="cpu",
         PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
-    args = [str(LAB_PYTHON), "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-            *extra_args]
+    args = [
+        str(LAB_PYTHON),
+        "-m",
+        "jupyterlab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        *extra_args,
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
     log = home / "jupyter.log"

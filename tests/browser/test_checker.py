@@ -15,11 +15,9 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-
 from relulab_browser import HERE, NODE_MODULES, alt_problem, build_report, local_copy
 
 pytestmark = pytest.mark.browser
@@ -65,7 +63,9 @@ def fixture_site(fixtures_dir, serve):
     data = json.loads(m.group(2))
     data["frames"] = [data["frames"][0]] * len(data["frames"])
     frozen = good[: m.start(2)] + json.dumps(data) + good[m.end(2) :]
-    (fixtures_dir / "frozen_player.html").write_text(PAGE.format(title="A player whose frames are all equal", body=frozen))
+    (fixtures_dir / "frozen_player.html").write_text(
+        PAGE.format(title="A player whose frames are all equal", body=frozen)
+    )
     return serve(fixtures_dir), fixtures_dir
 
 
@@ -156,7 +156,17 @@ def test_missing_browser_skips_locally_and_fails_in_ci(ci, tmp_path):
     """How `make test` / `.ci/run` see a machine without Chromium."""
     env = {**os.environ, "CI": ci, "RELULAB_CHROMIUM": str(tmp_path / "no-chromium")}
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", "-k", "inert_slider", str(HERE / "test_checker.py")],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-rs",
+            "-k",
+            "inert_slider",
+            str(HERE / "test_checker.py"),
+        ],
         cwd=HERE.parents[1],
         env=env,
         capture_output=True,

@@ -34,7 +34,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from relulab_browser import LAB_METRICS, REPO
 
 sys.path.insert(0, str(REPO / "tests"))
@@ -50,7 +49,6 @@ KEY_PRESSES_PER_SLIDER = 4
 LATENCY_TARGET_MS = 100
 
 
-
 # ------------------------------------------------------------------ helpers
 def _kernel_ready(page, timeout_ms: int = 180_000) -> None:
     page.wait_for_function(
@@ -60,7 +58,8 @@ def _kernel_ready(page, timeout_ms: int = 180_000) -> None:
           return tb && !/No Kernel|Connecting|Initializing|Starting/.test(tb.innerText) && /\\S/.test(tb.innerText)
                  && ind && ind.dataset.status === 'idle';
         }""",
-        timeout=timeout_ms, polling=250,
+        timeout=timeout_ms,
+        polling=250,
     )
 
 
@@ -236,7 +235,8 @@ def test_environment_is_requirements_runtime_and_postbuild(jupyter_lab):
     status = jupyter_lab.api("api/kernelspecs")
     assert status["default"] == "python3"
     pins = dict(
-        line.split("==") for line in (REPO / "requirements-lab.txt").read_text().splitlines()
+        line.split("==")
+        for line in (REPO / "requirements-lab.txt").read_text().splitlines()
         if "==" in line and not line.startswith("#")
     )
     log = jupyter_lab.log.read_text(errors="replace")
@@ -245,11 +245,19 @@ def test_environment_is_requirements_runtime_and_postbuild(jupyter_lab):
     from relulab_browser import LAB_PYTHON
 
     got = subprocess.run(
-        [str(LAB_PYTHON), "-c", "import sys, jupyterlab; print('%d.%d' % sys.version_info[:2], jupyterlab.__version__)"],
-        capture_output=True, text=True, check=True,
+        [
+            str(LAB_PYTHON),
+            "-c",
+            "import sys, jupyterlab; print('%d.%d' % sys.version_info[:2], jupyterlab.__version__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     assert got[0] == want_python, f"the environment runs Python {got[0]}, runtime.txt asks for {want_python}"
-    assert got[1] == pins["jupyterlab"], f"JupyterLab {got[1]} installed, requirements-lab.txt pins {pins['jupyterlab']}"
+    assert got[1] == pins["jupyterlab"], (
+        f"JupyterLab {got[1]} installed, requirements-lab.txt pins {pins['jupyterlab']}"
+    )
     assert "jupyterlab_jupytext | extension was successfully loaded" in log, "jupytext's server extension did not load"
 
 
@@ -290,7 +298,8 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
         # JupyterLab attaches cells progressively: wait until every code cell is in the page
         page.wait_for_function(
             f"() => document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell').length === {n_code}",
-            timeout=60_000, polling=250,
+            timeout=60_000,
+            polling=250,
         )
 
         # ---- save: JupyterLab writes exactly what format_chapters.jupyterlab_form predicts
@@ -309,8 +318,14 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
         expected = jupyterlab_form(original, config=_config(lab))
         assert saved == expected, (
             "JupyterLab saved the chapter differently from format_chapters.jupyterlab_form (so the "
-            "round-trip test checks the wrong form):\n" + "".join(list(difflib.unified_diff(
-                expected.splitlines(True), saved.splitlines(True), "jupyterlab_form", "JupyterLab"))[:30])
+            "round-trip test checks the wrong form):\n"
+            + "".join(
+                list(
+                    difflib.unified_diff(
+                        expected.splitlines(True), saved.splitlines(True), "jupyterlab_form", "JupyterLab"
+                    )
+                )[:30]
+            )
         )
         metrics["save = stored form"] = saved == original
 
@@ -324,7 +339,8 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
                  if (p.length === {n_code} && p.every(s => /^\\[\\d+\\]:$/.test(s))) return true;
                  const err = document.querySelector('.jp-NotebookPanel .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
                  return !!err && !p.some(s => s.includes('*')); }}""",
-            timeout=RUN_ALL_TIMEOUT_S * 1000, polling=200,
+            timeout=RUN_ALL_TIMEOUT_S * 1000,
+            polling=200,
         )
         kernels = _wait_kernels_idle(lab)
         metrics["run all s"] = round(time.monotonic() - t0, 1)
@@ -338,7 +354,9 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
         )
         assert all(out["figures"]), f"live figures without a displayed image: {out['figures']}"
         assert [k["execution_state"] for k in kernels] == ["idle"], f"kernel not idle after Run All: {kernels}"
-        widget_errors = [c for c in console if re.search(r"widget|Failed to create view|TypeError|ReferenceError", c, re.I)]
+        widget_errors = [
+            c for c in console if re.search(r"widget|Failed to create view|TypeError|ReferenceError", c, re.I)
+        ]
         assert not widget_errors, "JavaScript errors in JupyterLab:\n" + "\n".join(widget_errors)
 
         # ---- live figures: each slider, moved with the keyboard, changes its image
@@ -378,7 +396,8 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
             """(before) => { const c = document.querySelector('.jp-NotebookPanel .jp-CodeCell');
                const n = parseInt((c.querySelector('.jp-InputPrompt').textContent.match(/\\d+/) || ['0'])[0]);
                return n > before && /relulab edit check 42/.test(c.querySelector('.jp-OutputArea').innerText); }""",
-            arg=before, timeout=60_000,
+            arg=before,
+            timeout=60_000,
         )
 
         # ---- the kernel imported nothing that Binder would not install

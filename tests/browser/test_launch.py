@@ -16,7 +16,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-
 from relulab_browser import REPO, SITE, site_problem, skip_or_fail
 
 pytestmark = pytest.mark.browser
@@ -32,7 +31,9 @@ SOURCE_FOLDER = REPO / BOOK_PATH if BOOK_PATH else REPO
 
 def _chapter_pages() -> list[str]:
     chapters = sorted(p.stem for p in (SOURCE_FOLDER / "chapters").glob("*.md"))
-    return [f"chapters/{c}.html" for c in chapters if (SITE / "chapters" / f"{c}.html").is_file()] or ["<no built chapter>"]
+    return [f"chapters/{c}.html" for c in chapters if (SITE / "chapters" / f"{c}.html").is_file()] or [
+        "<no built chapter>"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +62,16 @@ def test_binder_link_opens_this_file_in_this_repository(built, page):
     assert binder, f"{page}: no Binder link"
     for link in binder:
         parts = urlsplit(link)
-        assert parts.path == f"/v2/gh/{OWNER}/{NAME}/{BRANCH}", f"{page}: Binder link names the wrong repository or branch: {link}"
-        assert parse_qs(parts.query).get("urlpath") == [f"lab/tree/{file}"], f"{page}: Binder link opens the wrong file: {link}"
+        assert parts.path == f"/v2/gh/{OWNER}/{NAME}/{BRANCH}", (
+            f"{page}: Binder link names the wrong repository or branch: {link}"
+        )
+        assert parse_qs(parts.query).get("urlpath") == [f"lab/tree/{file}"], (
+            f"{page}: Binder link opens the wrong file: {link}"
+        )
     assert (REPO / file).is_file(), f"{page}: the Binder link's file {file} is not in the repository"
-    assert f"{OWNER}/{NAME}" in text and f"https://github.com/{OWNER}/{NAME}" in _links(text), f"{page}: no repository button"
+    assert f"{OWNER}/{NAME}" in text and f"https://github.com/{OWNER}/{NAME}" in _links(text), (
+        f"{page}: no repository button"
+    )
 
 
 @pytest.mark.parametrize("page", _chapter_pages())

@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from relulab_browser import (
     MAX_PAGE_BYTES,
     MAX_TRANSFER_BYTES,
@@ -87,7 +86,8 @@ def test_page_weight(site_report, page_path):
     w = site_report(page_path).weight
     assert w["own"] < MAX_PAGE_BYTES, f"{page_path}: page + images = {w['own'] / 2**20:.2f} MiB (limit 3 MiB)"
     assert w["transfer"] < MAX_TRANSFER_BYTES, (
-        f"{page_path}: transfers {w['transfer'] / 1e6:.2f} MB gzipped (limit {MAX_TRANSFER_BYTES / 1e6:.1f} MB)")
+        f"{page_path}: transfers {w['transfer'] / 1e6:.2f} MB gzipped (limit {MAX_TRANSFER_BYTES / 1e6:.1f} MB)"
+    )
 
 
 def test_redirect_pages_lead_to_pages():
@@ -136,8 +136,9 @@ def first_screen_problems(boxes: dict, height: int = FIRST_SCREEN) -> list[str]:
             problems.append(f"answer box: top at {a['top']:.0f} px, title ends at {a['head']:.0f} px (> {height})")
     for c in boxes["claims"]:
         if c["top"] >= height or c["head"] > height:
-            problems.append(f"claim {c['id']!r}: top at {c['top']:.0f} px, verdict ends at {c['head']:.0f} px "
-                            f"(> {height})")
+            problems.append(
+                f"claim {c['id']!r}: top at {c['top']:.0f} px, verdict ends at {c['head']:.0f} px (> {height})"
+            )
         if c["open"]:
             problems.append(f"claim {c['id']!r}: its reason is open when the page loads")
         if not (c["verdict"] or "").strip():

@@ -21,8 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-
-from relulab_browser import REPO, SITE, local_copy, site_problem, skip_or_fail, wait_for_maths
+from relulab_browser import REPO, SITE, local_copy, skip_or_fail, wait_for_maths
 
 pytestmark = pytest.mark.browser
 
@@ -97,11 +96,17 @@ def test_live_code_runs_cells_against_a_jupyter_server(browser, site_url, live_c
             r.continue_()
         elif url.split("?")[0] == BUILD_URL:
             builds.append(url)
-            r.fulfill(status=200, headers={"Content-Type": "text/event-stream", "Access-Control-Allow-Origin": "*"},
-                      body=f"data: {json.dumps(ready)}\n\n")
+            r.fulfill(
+                status=200,
+                headers={"Content-Type": "text/event-stream", "Access-Control-Allow-Origin": "*"},
+                body=f"data: {json.dumps(ready)}\n\n",
+            )
         elif (copy := local_copy(url)) is not None:
-            r.fulfill(path=str(copy), content_type=mimetypes.guess_type(copy.name)[0] or "application/octet-stream",
-                      headers={"Access-Control-Allow-Origin": "*"})
+            r.fulfill(
+                path=str(copy),
+                content_type=mimetypes.guess_type(copy.name)[0] or "application/octet-stream",
+                headers={"Access-Control-Allow-Origin": "*"},
+            )
         else:
             unrouted.append(url)
             r.abort()
@@ -145,8 +150,10 @@ def test_live_code_runs_cells_against_a_jupyter_server(browser, site_url, live_c
         assert not errors, "JavaScript errors:\n" + "\n".join(errors)
         page.locator(".thebe-output").nth(figure_cell).scroll_into_view_if_needed()
         page.screenshot(path=str(live_code.home / "thebe-figure.png"))
-        print(f"Live Code: kernel ready {started:.1f} s after the click; ran {len(ran)} cells; "
-              f"text output in cell {text_cell + 1}, figure in cell {figure_cell + 1} ({live_code.home / 'thebe-figure.png'})")
+        print(
+            f"Live Code: kernel ready {started:.1f} s after the click; ran {len(ran)} cells; "
+            f"text output in cell {text_cell + 1}, figure in cell {figure_cell + 1} ({live_code.home / 'thebe-figure.png'})"
+        )
     except BaseException:
         page.screenshot(path=str(live_code.home / "thebe-failure.png"), full_page=False)
         print(f"screenshot: {live_code.home / 'thebe-failure.png'}; server log: {live_code.log}")

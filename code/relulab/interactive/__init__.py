@@ -68,7 +68,6 @@ blitter), ``_encode`` (PNG and WebP encoding), ``_player`` and ``player.js`` (th
 website player). See :func:`interactive_figure` for an example.
 """
 
-
 from __future__ import annotations
 
 import math
@@ -95,11 +94,11 @@ every player.
 
 def interactive_figure(
     setup: Callable[[], tuple[Figure, Callable[..., Any]]],
-    controls: Mapping[str, Union[Sequence[float], np.ndarray]],
+    controls: Mapping[str, Sequence[float] | np.ndarray],
     *,
-    labels: Union[Mapping[str, str], None] = None,
+    labels: Mapping[str, str] | None = None,
     alt: str,
-    initial: Union[Mapping[str, float], None] = None,
+    initial: Mapping[str, float] | None = None,
 ) -> InteractiveFigure:
     """Build a figure whose sliders work live in Jupyter and on the static site.
 
@@ -159,9 +158,12 @@ def interactive_figure(
     grids = check_controls(controls)
     n_frames = math.prod(len(g) for g in grids.values())
     if n_frames > MAX_FRAMES:
-        _validate.fail(ValueError, "controls", f"span at most {MAX_FRAMES} grid points (about 100 keeps pages "
-                       "light: use coarser grids)",
-                       f"{n_frames} grid points (shape {tuple(len(g) for g in grids.values())})")
+        _validate.fail(
+            ValueError,
+            "controls",
+            f"span at most {MAX_FRAMES} grid points (about 100 keeps pages light: use coarser grids)",
+            f"{n_frames} grid points (shape {tuple(len(g) for g in grids.values())})",
+        )
     label_map = check_labels(labels, grids)
     if not isinstance(alt, str) or not alt.strip():
         _validate.fail(ValueError, "alt", "be a non-empty string describing the figure", repr(alt))

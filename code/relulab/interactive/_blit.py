@@ -153,7 +153,10 @@ class Blitter:
         from matplotlib.ticker import NullLocator
 
         if isinstance(c, self._Axis):
-            for ticks, locator in ((c.get_major_ticks(1), c.get_major_locator()), (c.get_minor_ticks(1), c.get_minor_locator())):
+            for ticks, locator in (
+                (c.get_major_ticks(1), c.get_major_locator()),
+                (c.get_minor_ticks(1), c.get_minor_locator()),
+            ):
                 if isinstance(locator, NullLocator):
                     continue
                 t = ticks[0]
@@ -207,11 +210,7 @@ class Blitter:
         changed = [a for a in self._changed() if not isinstance(a, self._Axis)]
         key = (dpi, self._limits())
         dyn = {id(a) for a in self.dynamic}
-        if (
-            self._bg is not None
-            and key == self._key
-            and all(id(a) in dyn for a in changed)
-        ):
+        if self._bg is not None and key == self._key and all(id(a) in dyn for a in changed):
             canvas.restore_region(self._bg)
             self.blits += 1
         else:

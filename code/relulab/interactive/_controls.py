@@ -21,18 +21,25 @@ def format_value(v: float) -> str:
 
 def check_controls(controls: Any) -> dict[str, np.ndarray]:
     if not isinstance(controls, Mapping):
-        _validate.fail(TypeError, "controls", "be a dict mapping names to 1D sequences of numbers",
-                       type(controls).__name__)
+        _validate.fail(
+            TypeError, "controls", "be a dict mapping names to 1D sequences of numbers", type(controls).__name__
+        )
     if len(controls) == 0:
         _validate.fail(ValueError, "controls", "not be empty: give at least one {name: values} entry", "{}")
     out: dict[str, np.ndarray] = {}
     for name, values in controls.items():
         if not isinstance(name, str) or not name.isidentifier():
-            _validate.fail(ValueError, "control names", "be valid Python identifiers (they are passed to update "
-                           "as keywords)", repr(name))
+            _validate.fail(
+                ValueError,
+                "control names",
+                "be valid Python identifiers (they are passed to update as keywords)",
+                repr(name),
+            )
         where = f"controls[{name!r}]"
-        if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)) and not hasattr(
-            values, "__array__"
+        if (
+            isinstance(values, (str, bytes))
+            or not isinstance(values, (Sequence, np.ndarray))
+            and not hasattr(values, "__array__")
         ):
             _validate.fail(TypeError, where, "be a 1D sequence of numbers", type(values).__name__)
         dtype = _validate.real_dtype(values, where)
@@ -83,8 +90,9 @@ def check_initial(initial: Any, controls: Mapping[str, np.ndarray]) -> dict[str,
         v = _validate.number(initial[name], f"initial[{name!r}]", expected="a real number")
         hits = np.flatnonzero(np.isclose(grid.astype(float), v, rtol=1e-9, atol=1e-12))
         if hits.size == 0:
-            _validate.fail(ValueError, f"initial[{name!r}]", f"be one of the grid values {grid.tolist()}",
-                           repr(initial[name]))
+            _validate.fail(
+                ValueError, f"initial[{name!r}]", f"be one of the grid values {grid.tolist()}", repr(initial[name])
+            )
         out[name] = int(hits[0])
     return out
 

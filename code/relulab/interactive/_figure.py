@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -98,7 +98,7 @@ class InteractiveFigure:
         """Grid shape: the number of values of each control."""
         return tuple(len(g) for g in self.controls.values())
 
-    def values_at(self, index: Sequence[int]) -> dict[str, Union[int, float]]:
+    def values_at(self, index: Sequence[int]) -> dict[str, int | float]:
         """Control values at a grid index tuple: Python ints for an integer grid, floats otherwise."""
         return {n: g[i].item() for (n, g), i in zip(self.controls.items(), index)}
 
@@ -110,8 +110,11 @@ class InteractiveFigure:
 
     def _describe(self, index: Sequence[int]) -> str:
         """The alt text naming the values at a grid index (as the website player does)."""
-        return alt_with_values(self.alt, [self.labels[n] for n in self.names],
-                               [format_value(self.controls[n][i]) for n, i in zip(self.names, index)])
+        return alt_with_values(
+            self.alt,
+            [self.labels[n] for n in self.names],
+            [format_value(self.controls[n][i]) for n, i in zip(self.names, index)],
+        )
 
     @property
     def size_px(self) -> tuple[int, int]:
@@ -186,9 +189,12 @@ class InteractiveFigure:
         for axis, name in enumerate(self.names):
             if not np.any(np.diff(index, axis=axis)):
                 _validate.fail(
-                    ValueError, f"control {name!r}", "change the figure (check that update() uses its "
+                    ValueError,
+                    f"control {name!r}",
+                    "change the figure (check that update() uses its "
                     f"{name!r} argument and changes an artist in place: set_ydata, set_data, ...)",
-                    f"identical frames whenever only {name!r} moves")
+                    f"identical frames whenever only {name!r} moves",
+                )
         self._frames = frames
         self._frame_index = index
 
@@ -280,7 +286,7 @@ class InteractiveFigure:
 
     # -------------------------------------------------------------- display
     def _repr_mimebundle_(
-        self, include: Union[Sequence[str], None] = None, exclude: Union[Sequence[str], None] = None
+        self, include: Sequence[str] | None = None, exclude: Sequence[str] | None = None
     ) -> dict[str, Any]:
         def wanted(mime: str) -> bool:
             return (include is None or mime in include) and (exclude is None or mime not in exclude)

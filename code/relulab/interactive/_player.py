@@ -57,8 +57,14 @@ def player_html(
     for i, n in zip(initial, shape):
         flat = flat * n + i
     first = frames[index[flat]]
-    data = {"frames": [_b64(f) for f in frames], "index": list(index), "shape": list(shape),
-            "text": [list(t) for t in texts], "labels": list(labels), "alt": alt}
+    data = {
+        "frames": [_b64(f) for f in frames],
+        "index": list(index),
+        "shape": list(shape),
+        "text": [list(t) for t in texts],
+        "labels": list(labels),
+        "alt": alt,
+    }
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     rows = []
     for i, (label, values) in enumerate(zip(labels, texts)):

@@ -42,7 +42,6 @@ or as a callable.
 (5, 1)
 """
 
-
 from ._cnn import cnn_apply, cnn_hidden, cnn_init, conv_layer
 from ._init import INITS, init_std, n_params, random_mlp
 from ._mlp import Params, mlp_apply, mlp_hidden, mlp_init, mlp_with_patterns

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Union
 
 import jax
 import jax.numpy as jnp
@@ -91,8 +90,13 @@ def cnn_init(
     for i in range(len(channels)):
         hh, ww = _pooled(hh, pool), _pooled(ww, pool)
         if hh < 1 or ww < 1:
-            _validate.fail(ValueError, "in_shape", f"be large enough for {len(channels)} pooling steps "
-                           f"(after convolution {i} the feature map would be empty)", repr(tuple(in_shape)))
+            _validate.fail(
+                ValueError,
+                "in_shape",
+                f"be large enough for {len(channels)} pooling steps "
+                f"(after convolution {i} the feature map would be empty)",
+                repr(tuple(in_shape)),
+            )
     dense = (hh * ww * channels[-1], *hidden, n_out)
     return _cnn_init_jit(key, c, channels, dense, k, init, jnp.dtype(dtype))
 
@@ -156,8 +160,12 @@ def conv_layer(x: ArrayLike, W: ArrayLike, b: ArrayLike) -> jax.Array:
     """
     y = conv.conv2d_batch(x, W, padding="SAME")
     if np.shape(b) != (y.shape[-1],):
-        _validate.fail(ValueError, "b", f"have shape ({y.shape[-1]},) to match W of shape {tuple(np.shape(W))}",
-                       f"shape {tuple(np.shape(b))}")
+        _validate.fail(
+            ValueError,
+            "b",
+            f"have shape ({y.shape[-1]},) to match W of shape {tuple(np.shape(W))}",
+            f"shape {tuple(np.shape(b))}",
+        )
     return y + jnp.asarray(b, dtype=y.dtype)
 
 
@@ -165,12 +173,20 @@ def _cnn_input(params: list, x: ArrayLike) -> tuple[jax.Array, bool]:
     x = _validate.float_array(x, "x")
     W0 = params[0][0]
     if np.ndim(W0) != 4:
-        _validate.fail(ValueError, "params[0] W", "have shape (k_h, k_w, c_in, c_out): a convolution layer "
-                       "(for an MLP use mlp_apply)", f"shape {tuple(np.shape(W0))}")
+        _validate.fail(
+            ValueError,
+            "params[0] W",
+            "have shape (k_h, k_w, c_in, c_out): a convolution layer (for an MLP use mlp_apply)",
+            f"shape {tuple(np.shape(W0))}",
+        )
     c_in = np.shape(W0)[2]
     if x.ndim not in (3, 4) or x.shape[-1] != c_in:
-        _validate.fail(ValueError, "x", f"be NHWC images of shape (batch, height, width, {c_in}) or one image "
-                       f"of shape (height, width, {c_in})", f"shape {x.shape}")
+        _validate.fail(
+            ValueError,
+            "x",
+            f"be NHWC images of shape (batch, height, width, {c_in}) or one image of shape (height, width, {c_in})",
+            f"shape {x.shape}",
+        )
     single = x.ndim == 3
     if single:
         x = x[None]
@@ -185,17 +201,25 @@ def _cnn_prepare(params, x, activation, pool):
     n_conv = sum(1 for W, _ in params if np.ndim(W) == 4)
     dense = params[n_conv:]
     if not dense:
-        _validate.fail(ValueError, "params", "end with at least one dense layer (W of shape (n_in, n_out))",
-                       f"{n_conv} convolution layers only")
+        _validate.fail(
+            ValueError,
+            "params",
+            "end with at least one dense layer (W of shape (n_in, n_out))",
+            f"{n_conv} convolution layers only",
+        )
     hh, ww = h.shape[1], h.shape[2]
     for _ in range(n_conv):
         hh, ww = _pooled(hh, pool), _pooled(ww, pool)
     n_feat = hh * ww * np.shape(params[n_conv - 1][0])[3]
     if n_feat != np.shape(dense[0][0])[0]:
-        _validate.fail(ValueError, f"params[{n_conv}] W",
-                       f"have shape ({n_feat}, n_out): the convolutions produce {n_feat} features for x of "
-                       f"shape {tuple(np.shape(x))} (was cnn_init called with this image size and "
-                       f"pool={pool!r}?)", f"shape {tuple(np.shape(dense[0][0]))}")
+        _validate.fail(
+            ValueError,
+            f"params[{n_conv}] W",
+            f"have shape ({n_feat}, n_out): the convolutions produce {n_feat} features for x of "
+            f"shape {tuple(np.shape(x))} (was cnn_init called with this image size and "
+            f"pool={pool!r}?)",
+            f"shape {tuple(np.shape(dense[0][0]))}",
+        )
     return params, act, h, single, n_conv
 
 
@@ -222,7 +246,7 @@ def cnn_hidden(
     params: Sequence[tuple[ArrayLike, ArrayLike]],
     x: ArrayLike,
     *,
-    activation: Union[str, Callable] = "relu",
+    activation: str | Callable = "relu",
     pool: str = "max",
 ) -> tuple[list[jax.Array], list[jax.Array]]:
     """Pre-activations and activations of every hidden layer of a CNN (before pooling).
@@ -257,7 +281,7 @@ def cnn_apply(
     params: Sequence[tuple[ArrayLike, ArrayLike]],
     x: ArrayLike,
     *,
-    activation: Union[str, Callable] = "relu",
+    activation: str | Callable = "relu",
     pool: str = "max",
 ) -> jax.Array:
     """Evaluate a CNN from :func:`cnn_init`: ``[conv -> act -> pool]* -> flatten -> [dense -> act]* -> dense``.
@@ -287,4 +311,3 @@ def cnn_apply(
     params, act, h, single, n_conv = _cnn_prepare(params, x, activation, pool)
     out = _cnn_forward(params, h, act, pool, n_conv)[2]
     return out[0] if single else out
-

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Union
 
 import jax
 import jax.numpy as jnp
@@ -85,9 +84,8 @@ def normal_weights(key: jax.Array, shapes: Sequence[tuple[int, ...]], dtype: jnp
     return out
 
 
-
 def random_mlp(
-    rng: Union[np.random.Generator, int],
+    rng: np.random.Generator | int,
     sizes: Sequence[int],
     *,
     init: str = "he",
@@ -132,7 +130,9 @@ def random_mlp(
     if not np.issubdtype(np.dtype(dtype), np.floating):
         _validate.fail(TypeError, "dtype", "be a NumPy floating dtype", str(dtype))
     return [
-        (rng.normal(0.0, init_std(n_in, n_out, init), (n_in, n_out)).astype(dtype),
-         rng.normal(bias_mean, bias_std, n_out).astype(dtype))
+        (
+            rng.normal(0.0, init_std(n_in, n_out, init), (n_in, n_out)).astype(dtype),
+            rng.normal(bias_mean, bias_std, n_out).astype(dtype),
+        )
         for n_in, n_out in zip(sizes[:-1], sizes[1:])
     ]

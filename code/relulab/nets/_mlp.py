@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -80,8 +80,12 @@ def _mlp_input(params: list, x: ArrayLike) -> tuple[jax.Array, bool]:
     x = _validate.float_array(x, "x")
     n_in = np.shape(params[0][0])[0]
     if x.ndim not in (1, 2) or x.shape[-1] != n_in:
-        _validate.fail(ValueError, "x", f"have shape ({n_in},) or (batch, {n_in}) to match params[0] W of "
-                       f"shape {tuple(np.shape(params[0][0]))}", f"shape {x.shape}")
+        _validate.fail(
+            ValueError,
+            "x",
+            f"have shape ({n_in},) or (batch, {n_in}) to match params[0] W of shape {tuple(np.shape(params[0][0]))}",
+            f"shape {x.shape}",
+        )
     return x.astype(params[0][0].dtype), x.ndim == 1
 
 
@@ -89,7 +93,7 @@ def mlp_hidden(
     params: Sequence[tuple[ArrayLike, ArrayLike]],
     x: ArrayLike,
     *,
-    activation: Union[str, Callable] = "relu",
+    activation: str | Callable = "relu",
 ) -> tuple[list[jax.Array], list[jax.Array]]:
     r"""Pre-activations and activations of every hidden layer of an MLP.
 
@@ -147,7 +151,7 @@ def mlp_apply(
     params: Sequence[tuple[ArrayLike, ArrayLike]],
     x: ArrayLike,
     *,
-    activation: Union[str, Callable] = "relu",
+    activation: str | Callable = "relu",
 ) -> jax.Array:
     r"""Evaluate an MLP: hidden layers :math:`h_\ell = \sigma(h_{\ell-1} W_\ell + b_\ell)`, linear output.
 
@@ -181,8 +185,7 @@ def mlp_apply(
     return _mlp_forward(params, h, act)[2]
 
 
-
-def _numpy_activation(activation: Union[str, Callable]) -> Callable:
+def _numpy_activation(activation: str | Callable) -> Callable:
     if isinstance(activation, str) and activation == "relu":
         return lambda z: np.maximum(z, 0.0).astype(z.dtype, copy=False)
     fn = resolve(activation)
@@ -193,7 +196,7 @@ def mlp_with_patterns(
     params: Sequence[tuple[ArrayLike, ArrayLike]],
     x: ArrayLike,
     *,
-    activation: Union[str, Callable] = "relu",
+    activation: str | Callable = "relu",
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""The output of an MLP and the activation pattern of every input, computed in NumPy.
 

@@ -291,8 +291,7 @@ def pieces_1d(
     inner = knots[1:-1]
     keep = (inner > lo + tol) & (inner < hi - tol)
     cuts = inner[keep]
-    piece = np.searchsorted(knots, _sample_points_1d(np.concatenate([[lo], cuts, [hi]])),
-                            side="right") - 1
+    piece = np.searchsorted(knots, _sample_points_1d(np.concatenate([[lo], cuts, [hi]])), side="right") - 1
     s, c, ms, mc = S[piece], C[piece], MS[piece], MC[piece]
     if merge and cuts.size:
         same_s = np.abs(s[1:] - s[:-1]) <= rtol * np.maximum(ms[1:], ms[:-1])

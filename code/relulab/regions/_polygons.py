@@ -157,8 +157,10 @@ def _split_layer(
     # Which lines cross which regions, and each unit's sign where it does not.
     z_r = v[:, :, :1] * a[:, None, 0, :] + v[:, :, 1:] * a[:, None, 1, :] + c[:, None, :]
     av = np.abs(v)
-    t_r = tol * (av[:, :, :1] * a_abs[:, None, 0, :] + av[:, :, 1:] * a_abs[:, None, 1, :]
-                 + c_abs[:, None, :]) + floor * a_abs.sum(axis=1)[:, None, :]
+    t_r = (
+        tol * (av[:, :, :1] * a_abs[:, None, 0, :] + av[:, :, 1:] * a_abs[:, None, 1, :] + c_abs[:, None, :])
+        + floor * a_abs.sum(axis=1)[:, None, :]
+    )
     any_pos = (z_r > t_r).any(axis=1)
     crosses = any_pos & (z_r < -t_r).any(axis=1)
     del z_r, t_r, av
@@ -189,8 +191,10 @@ def _split_layer(
         vv = V[cand]
         z = vv[:, :, 0] * aj[:, :1] + vv[:, :, 1] * aj[:, 1:] + c_t[j][par][:, None]
         aj_abs = a_abs_t[j][par]
-        tj = (tol * (np.abs(vv[:, :, 0]) * aj_abs[:, :1] + np.abs(vv[:, :, 1]) * aj_abs[:, 1:]
-                     + c_abs_t[j][par][:, None]) + floor * aj_abs.sum(axis=1)[:, None])
+        tj = (
+            tol * (np.abs(vv[:, :, 0]) * aj_abs[:, :1] + np.abs(vv[:, :, 1]) * aj_abs[:, 1:] + c_abs_t[j][par][:, None])
+            + floor * aj_abs.sum(axis=1)[:, None]
+        )
         pos = z > tj
         neg = z < -tj
         ap = pos.any(axis=1)

@@ -20,8 +20,6 @@ from ._polygons import split_network as _split_network_2d
 __all__ = ["DEFAULT_TOL_2D", "arrangement_bound", "count_regions_2d", "region_polygons"]
 
 
-
-
 def _validate_params_2d(params: Sequence) -> list[tuple[np.ndarray, np.ndarray]]:
     """Check MLP params for a network with two inputs; return float64 copies."""
     return _validate.finite_params(params, n_in=2)

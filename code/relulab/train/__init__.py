@@ -37,7 +37,6 @@ Optimisers
 ((300,), True)
 """
 
-
 from ._fit import fit
 from ._losses import LOSSES, loss_and_accuracy
 from ._step import OPTIMIZERS, make_step

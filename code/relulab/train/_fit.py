@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, Optional, Union
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -27,8 +27,8 @@ def runner(
     loss: str,
     optimizer: Any,
     steps: int,
-    batch_size: Optional[int],
-    eval_every: Optional[int],
+    batch_size: int | None,
+    eval_every: int | None,
 ) -> Callable:
     """An (unjitted) function run(params, X, y, key, lr, act_idx, X_eval, y_eval) -> (params, history).
 
@@ -51,9 +51,7 @@ def runner(
         if batch_size is not None:
             # one permutation per epoch, drawn up front (sorting inside every step is costly)
             n_epochs = -(-steps // n_batches)
-            perms = jax.vmap(lambda e: jax.random.permutation(jax.random.fold_in(key, e), n))(
-                jnp.arange(n_epochs)
-            )
+            perms = jax.vmap(lambda e: jax.random.permutation(jax.random.fold_in(key, e), n))(jnp.arange(n_epochs))
 
         def body(carry, t):
             params, opt_state = carry
@@ -96,11 +94,15 @@ def jitted_runner(*spec: Any) -> Callable:
 
 def check_eval(
     eval_data: Any, eval_every: Any, steps: int, params: Any, forward: Callable, loss: str
-) -> tuple[Optional[int], Optional[jax.Array], Optional[jax.Array]]:
+) -> tuple[int | None, jax.Array | None, jax.Array | None]:
     if eval_data is None:
         if eval_every is not None:
-            _validate.fail(ValueError, "eval_every", "be None without eval_data (it is only meaningful with "
-                           "eval_data=(X_eval, y_eval))", repr(eval_every))
+            _validate.fail(
+                ValueError,
+                "eval_every",
+                "be None without eval_data (it is only meaningful with eval_data=(X_eval, y_eval))",
+                repr(eval_every),
+            )
         return None, None, None
     if not isinstance(eval_data, (tuple, list)) or len(eval_data) != 2:
         _validate.fail(TypeError, "eval_data", "be a pair (X_eval, y_eval)", type(eval_data).__name__)
@@ -111,7 +113,7 @@ def check_eval(
     return eval_every, X_eval, y_eval
 
 
-def check_batch(batch_size: Any, n: int) -> Optional[int]:
+def check_batch(batch_size: Any, n: int) -> int | None:
     if batch_size is None:
         return None
     batch_size = _validate.integer(batch_size, "batch_size", minimum=1)
@@ -125,16 +127,16 @@ def fit(
     X: ArrayLike,
     y: ArrayLike,
     *,
-    key: Optional[jax.Array] = None,
+    key: jax.Array | None = None,
     apply: Callable = mlp_apply,
-    activation: Union[str, Callable, None] = "relu",
+    activation: str | Callable | None = "relu",
     loss: str = "cross_entropy",
-    learning_rate: Optional[float] = 0.1,
-    optimizer: Union[str, Callable, optax.GradientTransformation] = "sgd",
+    learning_rate: float | None = 0.1,
+    optimizer: str | Callable | optax.GradientTransformation = "sgd",
     steps: int = 500,
-    batch_size: Optional[int] = None,
-    eval_data: Optional[tuple[ArrayLike, ArrayLike]] = None,
-    eval_every: Optional[int] = None,
+    batch_size: int | None = None,
+    eval_data: tuple[ArrayLike, ArrayLike] | None = None,
+    eval_every: int | None = None,
 ) -> tuple[Any, History]:
     r"""Train a model for ``steps`` optimiser steps; the whole loop is one jitted ``lax.scan``.
 

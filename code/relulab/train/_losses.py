@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, Union
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -16,8 +16,16 @@ from .. import _validate
 from ..activations import resolve
 from ..nets import mlp_apply
 
-__all__ = ["LOSSES", "History", "bind_activation", "check_apply", "check_data", "check_loss", "loss_acc",
-           "loss_and_accuracy"]
+__all__ = [
+    "LOSSES",
+    "History",
+    "bind_activation",
+    "check_apply",
+    "check_data",
+    "check_loss",
+    "loss_acc",
+    "loss_and_accuracy",
+]
 
 LOSSES: tuple[str, ...] = ("cross_entropy", "mse")
 """Loss names understood by :mod:`relulab.train`."""
@@ -52,8 +60,12 @@ def check_loss(loss: object) -> str:
 
 def check_apply(apply: object) -> Callable:
     if not callable(apply):
-        _validate.fail(TypeError, "apply", "be a function apply(params, x, activation=...) such as "
-                       "relulab.nets.mlp_apply", type(apply).__name__)
+        _validate.fail(
+            TypeError,
+            "apply",
+            "be a function apply(params, x, activation=...) such as relulab.nets.mlp_apply",
+            type(apply).__name__,
+        )
     return apply
 
 
@@ -70,39 +82,57 @@ def check_data(
     xname, yname = names
     X = _validate.float_array(X, xname)
     if X.ndim < 2 or X.shape[0] < 1:
-        _validate.fail(ValueError, xname, "be a batch of inputs with a leading example axis, shape (n, ...) "
-                       "with n >= 1", f"shape {X.shape}")
+        _validate.fail(
+            ValueError,
+            xname,
+            "be a batch of inputs with a leading example axis, shape (n, ...) with n >= 1",
+            f"shape {X.shape}",
+        )
     n = X.shape[0]
     if _validate.real_dtype(y, yname, quiet=True) is None:
-        _validate.fail(TypeError, yname, "hold integer labels or float targets",
-                       f"dtype {y.dtype if hasattr(y, 'dtype') else np.asarray(y).dtype}")
+        _validate.fail(
+            TypeError,
+            yname,
+            "hold integer labels or float targets",
+            f"dtype {y.dtype if hasattr(y, 'dtype') else np.asarray(y).dtype}",
+        )
     y = jnp.asarray(y)
     try:
         out = jax.eval_shape(forward, params, X[:1])
     except (ValueError, TypeError) as err:
         raise type(err)(f"{xname} of shape {X.shape} does not fit the model: {err}") from None
     if len(out.shape) != 2:
-        _validate.fail(ValueError, "apply", f"return outputs of shape (batch, n_out) for {xname} of shape "
-                       "(batch, ...)", f"{out.shape} for a batch of one")
+        _validate.fail(
+            ValueError,
+            "apply",
+            f"return outputs of shape (batch, n_out) for {xname} of shape (batch, ...)",
+            f"{out.shape} for a batch of one",
+        )
     k = out.shape[1]
     if loss == "cross_entropy" or jnp.issubdtype(y.dtype, jnp.integer):
         if not jnp.issubdtype(y.dtype, jnp.integer):
             _validate.fail(TypeError, yname, f"hold integer class labels for loss {loss!r}", f"dtype {y.dtype}")
         if y.shape != (n,):
-            _validate.fail(ValueError, yname, f"be integer labels of shape ({n},) to match {xname}",
-                           f"shape {y.shape}")
+            _validate.fail(ValueError, yname, f"be integer labels of shape ({n},) to match {xname}", f"shape {y.shape}")
         y = y.astype(jnp.int32)
         if not isinstance(y, jax.core.Tracer):
             n_classes = 2 if k == 1 else k
             lo, hi = int(jnp.min(y)), int(jnp.max(y))
             if lo < 0 or hi >= n_classes:
-                _validate.fail(ValueError, f"{yname} labels", f"lie in 0..{n_classes - 1} for a model with {k} "
-                               "output(s)", f"labels in {lo}..{hi}")
+                _validate.fail(
+                    ValueError,
+                    f"{yname} labels",
+                    f"lie in 0..{n_classes - 1} for a model with {k} output(s)",
+                    f"labels in {lo}..{hi}",
+                )
         return X, y
     if y.shape != (n, k):
-        _validate.fail(ValueError, yname, f"be float targets of shape ({n}, {k}) to match the model's output "
-                       f"for {xname}", f"shape {y.shape}"
-                       + (f"; reshape with {yname}[:, None]" if y.shape == (n,) and k == 1 else ""))
+        _validate.fail(
+            ValueError,
+            yname,
+            f"be float targets of shape ({n}, {k}) to match the model's output for {xname}",
+            f"shape {y.shape}" + (f"; reshape with {yname}[:, None]" if y.shape == (n,) and k == 1 else ""),
+        )
     return X, y.astype(out.dtype)
 
 
@@ -112,7 +142,7 @@ def loss_and_accuracy(
     y: ArrayLike,
     *,
     apply: Callable = mlp_apply,
-    activation: Union[str, Callable, None] = "relu",
+    activation: str | Callable | None = "relu",
     loss: str = "cross_entropy",
 ) -> tuple[jax.Array, jax.Array]:
     """Mean loss and accuracy of a model on a dataset (see the module docstring for the losses).

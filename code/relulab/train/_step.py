@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Union
+from typing import Any
 
 import jax
-import jax.numpy as jnp
 import optax
 
 from .. import _validate
@@ -51,7 +50,7 @@ def make_step(
     optimizer: optax.GradientTransformation,
     *,
     apply: Callable = mlp_apply,
-    activation: Union[str, Callable, None] = "relu",
+    activation: str | Callable | None = "relu",
     loss: str = "cross_entropy",
 ) -> Callable:
     """One jitted optax training step.
@@ -81,8 +80,12 @@ def make_step(
     True
     """
     if not isinstance(optimizer, optax.GradientTransformation):
-        _validate.fail(TypeError, "optimizer", "be an optax.GradientTransformation such as optax.sgd(0.1)",
-                       type(optimizer).__name__)
+        _validate.fail(
+            TypeError,
+            "optimizer",
+            "be an optax.GradientTransformation such as optax.sgd(0.1)",
+            type(optimizer).__name__,
+        )
     loss = check_loss(loss)
     if activation is not None:
         resolve(activation)
@@ -94,18 +97,31 @@ def opt_factory(optimizer: Any, learning_rate: Any, *, allow_instance: bool) -> 
     """Return a hashable optimiser spec: a factory lr -> transformation, or a transformation."""
     if isinstance(optimizer, optax.GradientTransformation):
         if not allow_instance:
-            _validate.fail(TypeError, "optimizer", "be a name or a callable learning_rate -> "
-                           "optax.GradientTransformation here (the learning rate is swept)",
-                           "a GradientTransformation instance")
+            _validate.fail(
+                TypeError,
+                "optimizer",
+                "be a name or a callable learning_rate -> "
+                "optax.GradientTransformation here (the learning rate is swept)",
+                "a GradientTransformation instance",
+            )
         if learning_rate is not None:
-            _validate.fail(ValueError, "learning_rate", "be None when optimizer is an optax.GradientTransformation "
-                           "(it already holds its learning rate)", repr(learning_rate))
+            _validate.fail(
+                ValueError,
+                "learning_rate",
+                "be None when optimizer is an optax.GradientTransformation (it already holds its learning rate)",
+                repr(learning_rate),
+            )
         return optimizer
     if isinstance(optimizer, str):
         return OPTIMIZERS[_validate.choice(optimizer, "optimizer", tuple(OPTIMIZERS))]
     if not callable(optimizer):
-        _validate.fail(TypeError, "optimizer", f"be a name ({', '.join(OPTIMIZERS)}), a callable learning_rate -> "
-                       "optax.GradientTransformation, or a GradientTransformation", type(optimizer).__name__)
+        _validate.fail(
+            TypeError,
+            "optimizer",
+            f"be a name ({', '.join(OPTIMIZERS)}), a callable learning_rate -> "
+            "optax.GradientTransformation, or a GradientTransformation",
+            type(optimizer).__name__,
+        )
     return optimizer
 
 

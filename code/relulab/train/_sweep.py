@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any, Optional, Union
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 from jax.typing import ArrayLike
 
-from .. import _validate, activations
+from .. import _validate
 from ..activations import resolve
 from ..nets import mlp_apply
 from ._fit import check_batch, check_eval, runner
@@ -52,13 +51,13 @@ def sweep(
     seeds: Sequence[int],
     learning_rates: Sequence[float],
     apply: Callable = mlp_apply,
-    activation: Union[str, Callable, None, Sequence[Union[str, Callable]]] = "relu",
+    activation: str | Callable | None | Sequence[str | Callable] = "relu",
     loss: str = "cross_entropy",
-    optimizer: Union[str, Callable] = "sgd",
+    optimizer: str | Callable = "sgd",
     steps: int = 500,
-    batch_size: Optional[int] = None,
-    eval_data: Optional[tuple[ArrayLike, ArrayLike]] = None,
-    eval_every: Optional[int] = None,
+    batch_size: int | None = None,
+    eval_data: tuple[ArrayLike, ArrayLike] | None = None,
+    eval_every: int | None = None,
     vectorize: bool = True,
 ) -> tuple[Any, History]:
     """Train one run per (seed, learning rate) pair as a single vmapped, jitted computation.
@@ -115,12 +114,8 @@ def sweep(
     if not callable(init):
         _validate.fail(TypeError, "init", "be a function key -> params", type(init).__name__)
     seeds = _validate.integers(seeds, "seeds", min_len=1, minimum=0, example="[0, 1, 2]")
-    if (
-        isinstance(learning_rates, (str, bytes))
-        or not isinstance(learning_rates, (Sequence, np.ndarray, jax.Array))
-    ):
-        _validate.fail(TypeError, "learning_rates", "be a non-empty sequence of positive numbers",
-                       repr(learning_rates))
+    if isinstance(learning_rates, (str, bytes)) or not isinstance(learning_rates, (Sequence, np.ndarray, jax.Array)):
+        _validate.fail(TypeError, "learning_rates", "be a non-empty sequence of positive numbers", repr(learning_rates))
     if len(learning_rates) == 0:
         _validate.fail(ValueError, "learning_rates", "be a non-empty sequence of positive numbers", "[]")
     try:
@@ -128,8 +123,12 @@ def sweep(
     except (TypeError, ValueError):
         _validate.fail(TypeError, "learning_rates", "hold numbers", repr(learning_rates))
     if lr_array.ndim not in (1, 2) or lr_array.shape[-1] == 0:
-        _validate.fail(ValueError, "learning_rates", "be a sequence of positive numbers (or, with a list of "
-                       "activations, one row per activation)", f"shape {lr_array.shape}")
+        _validate.fail(
+            ValueError,
+            "learning_rates",
+            "be a sequence of positive numbers (or, with a list of activations, one row per activation)",
+            f"shape {lr_array.shape}",
+        )
     for idx, v in np.ndenumerate(lr_array):
         check_lr(float(v), "learning_rates[" + ", ".join(map(str, idx)) + "]")
     lrs = lr_array[-1] if lr_array.ndim == 2 else lr_array
@@ -145,8 +144,13 @@ def sweep(
     elif activation is not None:
         resolve(activation)
     if lr_array.ndim == 2 and (not multi or lr_array.shape[0] != len(activation)):
-        _validate.fail(ValueError, "activation", f"be a list of {lr_array.shape[0]} activations for "
-                       f"learning_rates of shape {lr_array.shape} (one row per activation)", repr(activation))
+        _validate.fail(
+            ValueError,
+            "activation",
+            f"be a list of {lr_array.shape[0]} activations for "
+            f"learning_rates of shape {lr_array.shape} (one row per activation)",
+            repr(activation),
+        )
     lr_grid = jnp.asarray(lr_array, dtype=jnp.float32)
     steps = _validate.integer(steps, "steps", minimum=1)
     opt = opt_factory(optimizer, 0.0, allow_instance=False)
@@ -163,8 +167,14 @@ def sweep(
     vectorize = _validate.boolean(vectorize, "vectorize")
     run = _jitted_sweep(init, vectorize, apply, activation, loss, opt, steps, batch_size, eval_every)
     params, hist = run(
-        keys[s_idx, 0], keys[s_idx, 1], lr_grid[a_idx, l_idx] if lr_grid.ndim == 2 else lr_grid[l_idx],
-        jnp.asarray(a_idx, dtype=jnp.int32), X, y, X_eval, y_eval,
+        keys[s_idx, 0],
+        keys[s_idx, 1],
+        lr_grid[a_idx, l_idx] if lr_grid.ndim == 2 else lr_grid[l_idx],
+        jnp.asarray(a_idx, dtype=jnp.int32),
+        X,
+        y,
+        X_eval,
+        y_eval,
     )
     return jax.tree.map(lambda v: v.reshape(lead + v.shape[1:]), (params, hist))
 
