@@ -410,9 +410,16 @@ export function regions2d(params, box, tol = DEFAULT_TOL_2D) {
       // which lines cross the region, and each unit's state where it does not
       const act = new Array(n), crosses = new Array(n);
       for (let j = 0; j < n; j++) {
-        const { pos, neg } = values(r.V, j);
-        act[j] = pos.some(Boolean);
-        crosses[j] = act[j] && neg.some(Boolean);
+        let anyPos = false, anyNeg = false;
+        const a0 = Al[0][j], a1 = Al[1][j], c0 = cl[j], m0 = Aal[0][j], m1 = Aal[1][j], mc = cal[j];
+        const fl = floor * (m0 + m1);
+        for (const [px, py] of r.V) {
+          const z = px * a0 + py * a1 + c0;
+          const t = tol * (Math.abs(px) * m0 + Math.abs(py) * m1 + mc) + fl;
+          if (z > t) anyPos = true; else if (z < -t) anyNeg = true;
+        }
+        act[j] = anyPos;
+        crosses[j] = anyPos && anyNeg;
       }
       let pieces = [{ V: r.V, act }];
       for (let j = 0; j < n; j++) {

@@ -121,7 +121,7 @@ function render({ model, el }) {
     g.slope = new Handle(handles, {
       label: "slope of the selected unit", min: -5, max: 5, step: 0.05, shape: "square", radius: 6, color: "var(--rl-blue)",
       orientation: "vertical",
-      fromPointer: ([, py]) => (y[0].invert(py) - pivot.z0) / pivot.d,
+      fromPointer: ([, py]) => { if (!pivot) pivot = pivotOf(sel); return (y[0].invert(py) - pivot.z0) / pivot.d; },
       onInput: (v) => setSlope(sel, v),
       onCommit: () => { pivot = null; commit(); },
     });

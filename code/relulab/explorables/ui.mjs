@@ -17,7 +17,7 @@ const CSS = `
 --rl-blue:#0072B2;--rl-vermillion:#D55E00;--rl-green:#009E73;--rl-orange:#E69F00;--rl-purple:#CC79A7;--rl-sky:#56B4E9;
 --rl-black:#000;--rl-focus:#D55E00;--rl-hit:12px;
 color:var(--rl-fg);background:var(--rl-bg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;
-max-width:100%;min-width:0;box-sizing:border-box;padding:.25rem 0;position:relative}
+max-width:100%;min-width:0;box-sizing:border-box;padding:.25rem 0;position:relative;text-align:left}
 html[data-theme=dark] .relulab-ex,body[data-jp-theme-light=false] .relulab-ex{--rl-fg:#e8e8e8;--rl-bg:#14181e;
 --rl-muted:#b4b4b4;--rl-faint:#6f7780;--rl-grid:#39414b;--rl-panel:#1b2028;--rl-blue:#56B4E9;--rl-vermillion:#FF8A4C;
 --rl-black:#e8e8e8;--rl-focus:#F0E442}
