@@ -78,7 +78,7 @@ def test_move_one_neuron_counts_what_relulab_counts(chapter):
     lo, hi = start["lo"], start["hi"]
     assert shown_count(page, view) == regions.count_pieces_1d(network(start), lo, hi)
     unit = start["unit"]
-    kink = page.get_by_role("slider", name=f"kink of first-layer unit u{unit + 1}")
+    kink = page.get_by_role("slider", name=f"kink of first-layer unit u{unit + 1}", exact=True)
     assert re.fullmatch(r"kink at x = -?\d+\.\d\d", kink.get_attribute("aria-valuetext"))
     # a pointer drag of the selected unit's kink
     drag(page, kink, -70, 0)
@@ -89,7 +89,7 @@ def test_move_one_neuron_counts_what_relulab_counts(chapter):
     assert -b1[unit] / W1[0][unit] < -b0[unit] / W0[0][unit], "dragged left, the kink moved left"
     assert shown_count(page, view) == regions.count_pieces_1d(network(dragged), lo, hi)
     # the arrow keys on the slope handle
-    slope = page.get_by_role("slider", name=f"slope of first-layer unit u{unit + 1}")
+    slope = page.get_by_role("slider", name=f"slope of first-layer unit u{unit + 1}", exact=True)
     slope.focus()
     for _ in range(12):
         page.keyboard.press("ArrowDown")
@@ -101,7 +101,7 @@ def test_move_one_neuron_counts_what_relulab_counts(chapter):
     )
     # every kink handle, by keyboard: the count still follows
     for j in range(len(start["params"][0][1])):
-        page.get_by_role("slider", name=f"kink of first-layer unit u{j + 1}").focus()
+        page.get_by_role("slider", name=f"kink of first-layer unit u{j + 1}", exact=True).focus()
         page.keyboard.press("PageUp")
     moved = held_state(page, view)
     assert shown_count(page, view) == regions.count_pieces_1d(network(moved), lo, hi)
@@ -133,7 +133,7 @@ def test_regions_counts_what_relulab_counts(chapter):
     assert dragged["params"] != keyed["params"]
     assert shown_count(page, view) == regions.count_regions_2d(network(dragged), box)
     # the point: dragged, then moved by the arrow keys; the pattern shown is the point's
-    point = page.get_by_role("slider", name="point in the input plane")
+    point = page.get_by_role("slider", name="point in the input plane", exact=True)
     drag(page, point, 60, -45)
     p1 = held_state(page, view)["point"]
     assert p1 != start["point"]
@@ -157,7 +157,7 @@ def test_activation_family_reads_relulab_values(chapter):
     page, load = chapter("activations")
     view = "activations"
     page.locator(f"{root_selector(view)} label", has_text="GELU").click()
-    drag(page, page.get_by_role("slider", name="input x"), -80, 0)
+    drag(page, page.get_by_role("slider", name="input x", exact=True), -80, 0)
     state = held_state(page, view)
     assert state["activation"] == "gelu"
     x = state["x"]

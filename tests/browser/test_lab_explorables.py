@@ -9,6 +9,7 @@ import time
 
 import nbformat
 import pytest
+from test_lab import _kernel_ready, _menu
 
 pytestmark = pytest.mark.browser
 
@@ -57,13 +58,8 @@ def test_explorable_lives_in_jupyterlab(browser, jupyter_lab):
     try:
         page.goto(f"{lab.url}lab/tree/{path.name}?token={lab.token}")
         page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=120_000)
-        page.wait_for_function(
-            """() => { const i = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
-                       return i && i.dataset.status === 'idle'; }""",
-            timeout=180_000,
-        )
-        page.locator(".jp-NotebookPanel .jp-CodeCell .cm-content").first.click()
-        page.keyboard.press("Shift+Enter")
+        _kernel_ready(page)
+        _menu(page, "Run", "Run All Cells")
         # ---- it renders (the live widget, not the website's HTML)
         page.wait_for_selector(".jp-OutputArea .relulab-ex [role=slider]", timeout=120_000)
         assert page.locator(".jp-OutputArea .relulab-explorable-fallback").count() == 0
@@ -71,7 +67,7 @@ def test_explorable_lives_in_jupyterlab(browser, jupyter_lab):
         assert shown_count(page) == int(kernel_eval(lab, kernel_id, "print(w.pieces())"))
         # ---- a drag in the view sets the weights in Python
         before = kernel_eval(lab, kernel_id, "import json; print(json.dumps(w.params))")
-        handle = page.get_by_role("slider", name="kink of first-layer unit u1")
+        handle = page.get_by_role("slider", name="kink of first-layer unit u1", exact=True)
         handle.scroll_into_view_if_needed()
         box = handle.bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -88,15 +84,16 @@ def test_explorable_lives_in_jupyterlab(browser, jupyter_lab):
         assert json.loads(after)[0][0] == json.loads(before)[0][0], "a kink drag changes biases only"
         assert shown_count(page) == int(kernel_eval(lab, kernel_id, "print(w.pieces())"))
         # ---- weights set from Python re-render the view
+        old = shown_count(page)
         new = int(
             kernel_eval(
                 lab,
                 kernel_id,
-                "w.params = nets.random_mlp(np.random.default_rng(11), [1, 10, 10, 1]); print(w.pieces())",
+                "w.params = [(np.array([[1.0, -1.0, 2.0]]), np.array([0.0, 1.0, -1.0])), (np.eye(3), np.zeros(3)),"
+                " (np.ones((3, 1)), np.zeros(1))]; print(w.pieces())",
             )
         )
-        old = int(page.locator(".jp-OutputArea .relulab-ex").first.get_attribute("data-count"))
-        assert new != old, "choose another seed: the new weights have as many pieces as the old"
+        assert new != old, "the new weights must have another piece count than the dragged ones"
         page.wait_for_function(
             f"() => document.querySelector('.jp-OutputArea .relulab-ex').dataset.count === '{new}'", timeout=30_000
         )
