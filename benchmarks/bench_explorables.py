@@ -15,6 +15,8 @@ It reports
 * **regions**, 2-16-16-1 "Activation regions" in [-2, 2]^2: ``core.regions2d`` alone and a full redraw
   after a weight slider's ``input`` event (the polygons as SVG paths, the readouts, layout); median and
   95th percentile (target <= 16 ms), with the number of regions;
+* **core CPU time** in Node (process CPU time, so less sensitive to the machine's load than the wall
+  times above): ``regions2d`` for the 2-16-16-1 network and ``breakpoints1d`` for the 1-10-10-1;
 * **code size**, gzipped (level 9): each view's own module, the shared modules (core, ui, host), and each
   view as the website loads it (view + core + ui + host; target <= 25 kB each);
 * **page weight** of the two-layer chapter as loaded, as a gzipping server sends it (the browser suite's
@@ -144,6 +146,43 @@ def browser_timings(moves: int, repeats: int) -> None:
             server.stop()
 
 
+NODE_CPU_JS = """
+import * as core from "./explorables/core.mjs";
+import { readFileSync } from "node:fs";
+const { one, two, repeats } = JSON.parse(readFileSync("./nets.json", "utf8"));
+const cpu = (f) => { const t = []; for (let i = 0; i < repeats; i++) { const c = process.cpuUsage(); f(); const d = process.cpuUsage(c); t.push((d.user + d.system) / 1000); } return t.sort((a, b) => a - b); };
+for (let i = 0; i < 50; i++) { core.regions2d(two, [-2, 2, -2, 2]); core.breakpoints1d(one, -3, 3); }
+const q = (t, p) => t[Math.min(t.length - 1, Math.floor(p * t.length))];
+const r = cpu(() => core.regions2d(two, [-2, 2, -2, 2])), b = cpu(() => core.breakpoints1d(one, -3, 3));
+console.log(JSON.stringify({ regions: [q(r, 0.5), q(r, 0.95)], breakpoints: [q(b, 0.5), q(b, 0.95)] }));
+"""
+
+
+def node_cpu(repeats: int) -> None:
+    """CPU time (not wall time) of the core in Node: what the maths costs, whatever the machine's load."""
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        print("core CPU time: node not found")
+        return
+    rng = np.random.default_rng(0)
+    one, two = nets.random_mlp(rng, [1, 10, 10, 1]), nets.random_mlp(rng, [2, 16, 16, 1])
+    as_json = lambda p: [[np.asarray(W).tolist(), np.asarray(b).tolist()] for W, b in p]  # noqa: E731
+    with tempfile.TemporaryDirectory() as tmp:
+        explorables.copy_modules(Path(tmp) / "explorables")
+        (Path(tmp) / "nets.json").write_text(json.dumps({"one": as_json(one), "two": as_json(two), "repeats": repeats}))
+        (Path(tmp) / "cpu.mjs").write_text(NODE_CPU_JS)
+        out = json.loads(subprocess.run([node, "cpu.mjs"], cwd=tmp, capture_output=True, text=True, check=True).stdout)
+    print(
+        f"core CPU time in Node ({repeats} calls): regions2d 2-16-16-1 median {out['regions'][0]:.2f} ms, "
+        f"p95 {out['regions'][1]:.2f} ms; breakpoints1d 1-10-10-1 median {out['breakpoints'][0]:.3f} ms, "
+        f"p95 {out['breakpoints'][1]:.3f} ms"
+    )
+
+
 def page_weight() -> None:
     from relulab_browser import CHROMIUM, CHROMIUM_ARGS, SITE, open_page, start_server
 
@@ -176,6 +215,7 @@ def main() -> None:
     args = ap.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} on {os.cpu_count()} cores")
     code_sizes()
+    node_cpu(300)
     browser_timings(args.moves, args.repeats)
     page_weight()
 

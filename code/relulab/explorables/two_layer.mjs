@@ -73,7 +73,7 @@ function render({ model, el }) {
     plot.setAttribute("height", total);
     x = scale(lo, hi, M.left, W - M.right);
     let top = M.top;
-    const titles = ["first layer: u\u2c7c = relu(w\u2c7c x + b\u2c7c)", "second layer: v\u2096 (crosses: where a unit switches)", ""];
+    const titles = ["first layer: u\u2c7c = relu(w\u2c7c x + b\u2c7c)", "second layer: v\u2096 (\u00d7: a unit switches)", ""];
     ["u", "v", "f"].forEach((key, i) => {
       const sc = scale(yr[key][0], yr[key][1], top + H[i], top);
       y[i] = sc;
