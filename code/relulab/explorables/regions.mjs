@@ -35,9 +35,10 @@ function render({ model, el }) {
   const select = html("select", {}, selLabel);
   const sliders = ["w\u2081", "w\u2082", "b"].map((name, k) => {
     const id = `rl-${Math.random().toString(36).slice(2)}-${k}`;
-    const lab = html("label", { for: id }, controls, name);
-    const input = html("input", { type: "range", id, min: -3, max: 3, step: 0.01 }, controls);
-    const out = html("output", { for: id }, controls);
+    const cell = html("span", { class: "rl-cell" }, controls); // label, slider and value stay on one line
+    const lab = html("label", { for: id }, cell, name);
+    const input = html("input", { type: "range", id, min: -3, max: 3, step: 0.01 }, cell);
+    const out = html("output", { for: id }, cell);
     input.addEventListener("input", () => { setWeight(k, +input.value); save(); });
     return { lab, input, out };
   });

@@ -41,6 +41,8 @@ html[data-theme=dark] .relulab-ex,body[data-jp-theme-light=false] .relulab-ex{--
 border:1px solid var(--rl-faint);border-radius:4px;min-height:28px;padding:.1rem .5rem}
 .relulab-ex input[type=range]{accent-color:var(--rl-blue);padding:0;min-width:7rem;flex:1 1 8rem;max-width:16rem}
 .relulab-ex button:focus-visible,.relulab-ex select:focus-visible,.relulab-ex input:focus-visible{outline:3px solid var(--rl-focus);outline-offset:2px}
+.relulab-ex .rl-cell{display:inline-flex;align-items:center;gap:.4rem;flex:1 1 13rem;max-width:22rem;min-width:0}
+.relulab-ex .rl-cell output{min-width:3.2rem;font-variant-numeric:tabular-nums}
 .relulab-ex .rl-readout{font-variant-numeric:tabular-nums;margin:.3rem 0}
 .relulab-ex .rl-count{font-weight:600}
 .relulab-ex details{margin:.35rem 0}
