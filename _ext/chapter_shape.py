@@ -207,8 +207,9 @@ def count(node: nodes.Node, main: Counts, further: Counts | None = None, config:
     ``config``, each Going-further section gets its reading time as ``going_further_minutes``.
     """
     if isinstance(node, nodes.section) and is_going_further(node) and further is not None:
+        count(node.children[0], main, None, config)  # the heading shows, as the closed block's summary
         block = Counts()
-        for child in node.children:
+        for child in node.children[1:]:
             count(child, block, None, config)
         if config is not None:
             node["going_further_minutes"] = max(1, round(block.minutes(config)))
@@ -502,12 +503,13 @@ def _check_key_figure(doctree: nodes.document, chapter: nodes.section, report: R
         if not label:
             report("key-figure", "the answer box names no key figure (:figure: fig-label)", box)
             continue
-        target = find_key_figure(doctree, label)
-        if target is None:
+        if doctree.nameids.get(label.lower()) is None:
+            report("key-figure", f"the key figure {label!r} is not a label of this chapter", box)
+        elif find_key_figure(doctree, label) is None:
             report(
                 "key-figure",
-                f"the key figure {label!r} is not a figure with an image in this chapter (a figure cell's first "
-                "output must be the image: end the cell with plt.show())",
+                f"the key figure {label!r} is not a figure with an image (a figure cell's first output must be the "
+                "image: end the cell with plt.show())",
                 box,
             )
 
