@@ -13,7 +13,8 @@ rule                   what the chapter must do
 ``title-question``     have exactly one ``#`` heading, the title, and nothing but its label before it; the title asks
                        the question (it ends with "?")
 ``answer-first``       put the answer box (``:::{answer}``) first under the title
-``verdicts``           follow the answer box with the verdict boxes (``:::{claim}``), one or more, and have none elsewhere
+``verdicts``           follow the answer box with the verdict boxes (``:::{claim}``), one or more, and have none
+                       elsewhere
 ``learn``              follow the verdict boxes with an admonition titled "What you will learn"
 ``sections``           have at least one ``##`` section of its own before the closing ones
 ``closing-sections``   end with the ``##`` sections "Summary", "What's next" and "Exercises", in that order
@@ -55,18 +56,20 @@ from __future__ import annotations
 
 import fnmatch
 import math
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from going_further import is_going_further, section_level
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from going_further import is_going_further, section_level
-
 __version__ = "1.0"
+
+STATIC_DIR = Path(__file__).parent / "chapter_shape_static"
 
 logger = logging.getLogger(__name__)
 
@@ -235,8 +238,7 @@ def count(node: nodes.Node, main: Counts, further: Counts | None = None, config:
         main.figures += 1
         return
     if isinstance(node, nodes.container) and node.get("nb_element") in ("mime_bundle", "cell_code_output"):
-        for child in node.findall(_is_figure_bundle):
-            main.figures += 1
+        main.figures += sum(1 for _ in node.findall(_is_figure_bundle))
         return  # text outputs are not prose
     if _is_code_cell(node):
         hide = node.get("hide_mode")
@@ -385,7 +387,7 @@ def _check_sections(subsections: list[nodes.section], chapter: nodes.section, re
             + f" ('##'), in that order; its last sections are {found}",
             subsections[-1] if subsections else chapter.children[0],
         )
-    own = [s for s, t in zip(subsections, titles) if t not in CLOSING and not is_going_further(s)]
+    own = [s for s, t in zip(subsections, titles, strict=True) if t not in CLOSING and not is_going_further(s)]
     if not own:
         report(
             "sections",
@@ -648,8 +650,14 @@ def _check_config(app: Sphinx, config: Any) -> None:
             raise ValueError(f"{name} must be a non-negative number of seconds, got {value!r}")
 
 
+def _add_static(app: Sphinx, config: Any) -> None:
+    config.html_static_path.append(str(STATIC_DIR))
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("going_further")
+    app.connect("config-inited", _add_static)
+    app.add_css_file("chapter_shape.css")
     app.add_config_value("chapter_shape_chapters", ["chapters/*"], "env")
     app.add_config_value("chapter_shape_exclude", ["chapters/_*"], "env")
     app.add_config_value("chapter_shape_pending", [], "env")

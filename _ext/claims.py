@@ -589,7 +589,7 @@ def _summaries(app: Sphinx, docname: str) -> list[nodes.Node]:
         if answers:
             summary = _resolved_copy(app, answers[0]["summary_nodes"], docname)
             item += nodes.paragraph("", "", *summary.children, classes=["answer-summary-text"])
-        item += _tour_extras(app, docname, chapter)
+        _add_tour(app, docname, chapter, item)
         verdicts = [c["verdict"] for c in _claims(env).get(chapter, [])]
         counts = nodes.paragraph(classes=["answer-summary-counts"])
         counts += nodes.Text(f"Claims checked: {count_phrase(verdicts)}." if verdicts else "No claim checked yet.")
@@ -628,9 +628,7 @@ def collect_key_figure(app: Sphinx, doctree: nodes.document) -> None:
             mime = image.parent.get("mime_type", "") if image.parent is not None else ""
             if mime and not mime.startswith("image/"):
                 continue
-            copy = nodes.image(
-                uri=image["uri"], candidates=dict(image.get("candidates", {})), alt=image.get("alt", "")
-            )
+            copy = nodes.image(uri=image["uri"], candidates=dict(image.get("candidates", {})), alt=image.get("alt", ""))
             copy["classes"] = ["answer-summary-figure"]
             _key_figures(app.env)[app.env.docname] = {"label": label, "id": node_id, "image": copy}
             break
@@ -646,17 +644,17 @@ def merge_key_figures(app: Sphinx, env: BuildEnvironment, docnames: set[str], ot
             _key_figures(env)[docname] = item
 
 
-def _tour_extras(app: Sphinx, docname: str, chapter: str) -> list[nodes.Node]:
-    """The chapter's key figure as a linked thumbnail, and its reading time (from ``chapter_shape``) if known."""
-    out: list[nodes.Node] = []
+def _add_tour(app: Sphinx, docname: str, chapter: str, item: nodes.Element) -> None:
+    """Put the chapter's key figure, as a linked thumbnail, first in its front-page item (it floats right), and
+    its main path's reading time (from ``chapter_shape``, if enabled) after the answer."""
     figure = _key_figures(app.env).get(chapter)
     if figure is not None:
-        image = figure["image"].deepcopy()
-        out.append(nodes.paragraph("", "", _link(app, docname, chapter, figure["id"], image), classes=["answer-summary-thumb"]))
+        link = _link(app, docname, chapter, figure["id"], figure["image"].deepcopy())
+        item.insert(0, nodes.paragraph("", "", link, classes=["answer-summary-thumb"]))
     stats = getattr(app.env, "chapter_shape_stats", {}).get(chapter)
     if stats:
-        out.append(nodes.paragraph(stats["text"], stats["text"], classes=["answer-summary-time"]))
-    return out
+        text = f"About {max(1, round(stats['main']['minutes']))} min read"
+        item += nodes.paragraph(text, text, classes=["answer-summary-time"])
 
 
 def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -66,9 +66,38 @@ UI = [
 UNITS = [".math", ".pasted-text", "code.literal"]
 CODE = "div.cell_input pre, div.highlight pre"
 FIGURES = "img, .relulab-interactive"
-BLOCKS = ["p", "div", "section", "article", "li", "ol", "ul", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-          "table", "tr", "td", "th", "caption", "figure", "figcaption", "blockquote", "details", "summary", "br", "pre",
-          "hr", "img"]
+BLOCKS = [
+    "p",
+    "div",
+    "section",
+    "article",
+    "li",
+    "ol",
+    "ul",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "figure",
+    "figcaption",
+    "blockquote",
+    "details",
+    "summary",
+    "br",
+    "pre",
+    "hr",
+    "img",
+]
 
 
 def article(soup: bs4.BeautifulSoup) -> bs4.Tag:
@@ -119,7 +148,12 @@ def count_html(html: str) -> dict:
         tag.insert_before(" ")
         tag.insert_after(" ")
     words = len(root.get_text("").split())
-    return {"words": words, "code_lines": code_lines, "figures": figures, "minutes": minutes(words, code_lines, figures)}
+    return {
+        "words": words,
+        "code_lines": code_lines,
+        "figures": figures,
+        "minutes": minutes(words, code_lines, figures),
+    }
 
 
 def _in_figure_player(tag: bs4.Tag) -> bool:
@@ -166,37 +200,53 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def count_in_chromium(site: Path, pages: list[str], chromium: str = "/usr/bin/chromium") -> dict[str, dict]:
-    """Count each page as loaded by headless Chromium from a server on 127.0.0.1 (nothing else is fetched)."""
-    from playwright.sync_api import sync_playwright
+def count_in_chromium(
+    site: Path, pages: list[str], chromium: str = "/usr/bin/chromium", browser=None
+) -> dict[str, dict]:
+    """Count each page as loaded by headless Chromium from a server on 127.0.0.1 (nothing else is fetched).
 
+    ``browser`` is a Playwright browser to use (the browser suite passes its own); without one, Chromium is started.
+    """
     handler = partial(_Quiet, directory=str(site))
     with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
-        out = {}
         try:
+            if browser is not None:
+                return _count_pages(browser, base, pages)
+            from playwright.sync_api import sync_playwright
+
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(
+                own = pw.chromium.launch(
                     executable_path=chromium,
                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
                     headless=True,
                 )
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                           else route.abort())
-                for rel in pages:
-                    page.goto(base + rel)
-                    page.wait_for_load_state("load")
-                    page.wait_for_timeout(300)  # togglebutton and the page fixes run on load
-                    counts = page.evaluate(BROWSER_JS, [UI, UNITS, CODE, FIGURES])
-                    counts["minutes"] = minutes(counts["words"], counts["code_lines"], counts["figures"])
-                    out[rel] = counts
-                browser.close()
+                try:
+                    return _count_pages(own, base, pages)
+                finally:
+                    own.close()
         finally:
             server.shutdown()
-    return out
+
+
+def _count_pages(browser, base: str, pages: list[str]) -> dict[str, dict]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+        out = {}
+        for rel in pages:
+            page.goto(base + rel)
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(300)  # togglebutton and the page fixes run on load
+            counts = page.evaluate(BROWSER_JS, [UI, UNITS, CODE, FIGURES])
+            counts["minutes"] = minutes(counts["words"], counts["code_lines"], counts["figures"])
+            out[rel] = counts
+        return out
+    finally:
+        context.close()
 
 
 def chapter_pages(site: Path) -> list[str]:

@@ -53,8 +53,19 @@ def sphinx_book(src: Path, pages: dict[str, str], *, extra_extensions: tuple[str
 def sphinx_build(src: Path, *args: str, quiet: bool = True) -> subprocess.CompletedProcess:
     """``sphinx-build -W --keep-going -b html`` of ``src`` into ``src/_build/html``."""
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", *(["-q"] if quiet else []), "-b", "html", *args,
-         str(src), str(src / "_build" / "html")],
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            *(["-q"] if quiet else []),
+            "-b",
+            "html",
+            *args,
+            str(src),
+            str(src / "_build" / "html"),
+        ],
         capture_output=True,
         text=True,
         timeout=300,

@@ -110,7 +110,11 @@ def chapter(stem: str, text: str = GOOD, main: str = "", further: str = "") -> s
 
 
 def index(stems: list[str]) -> str:
-    return "# Fixture\n\n```{answer-summaries}\n```\n\n```{toctree}\n" + "\n".join(f"chapters/{s}" for s in stems) + "\n```\n"
+    return (
+        "# Fixture\n\n```{answer-summaries}\n```\n\n```{toctree}\n"
+        + "\n".join(f"chapters/{s}" for s in stems)
+        + "\n```\n"
+    )
 
 
 def swap(text: str, a: str, b: str) -> str:
@@ -141,7 +145,9 @@ BROKEN = {
     "nolearn": ("learn", lambda t: replace(t, "What you will learn", "What you learn")),
     "nosections": (
         "sections",
-        lambda t: replace(replace(t, "## A section", "## Going further: a section"), "### Going further: more", "### More"),
+        lambda t: replace(
+            replace(t, "## A section", "## Going further: a section"), "### Going further: more", "### More"
+        ),
     ),
     "closing": ("closing-sections", lambda t: swap(t, "## Summary", "## What's next")),
     "nosolution": ("exercise-solution", lambda t: re.sub(r"```\{solution\}.*?```\n", "", t, flags=re.S)),
@@ -217,7 +223,9 @@ def test_a_pending_rule_is_reported_but_does_not_fail_the_build(tmp_path):
     (tmp_path / "pixel.png").write_bytes(PIXEL)
     result = sphinx_build(tmp_path, quiet=False)
     assert result.returncode == 0, result.stderr
-    expected = "not enforced yet (chapter_shape_pending), rule 'answer-length' is broken by 1 chapter: chapters/longanswer"
+    expected = (
+        "not enforced yet (chapter_shape_pending), rule 'answer-length' is broken by 1 chapter: chapters/longanswer"
+    )
     assert expected in result.stdout, result.stdout
 
 
@@ -378,9 +386,8 @@ def test_the_glossary_defines_the_terms_the_chapters_need(template_site):
 
 
 def test_the_template_is_not_a_chapter_of_the_book():
-    from book_toc import toc_files
-
     import yaml
+    from book_toc import toc_files
 
     assert "chapters/_template" not in toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))
     assert TEMPLATE.is_file() and chapter_shape.is_chapter("chapters/template", _Config())

@@ -303,8 +303,9 @@ def test_claims_json_lists_every_claim(good_book):
 def test_front_page_lists_questions_with_summaries_and_counts(good_book):
     page = soup(good_book / "index.html")
     items = page.select("ol.answer-summaries > li")
-    assert [li.a["href"] for li in items] == ["chapters/alpha.html", "chapters/beta.html"]
-    assert [li.a.get_text(strip=True) for li in items] == ["Is alpha first?", "Is beta second?"]
+    questions = [li.select_one(".answer-summary-question a") for li in items]
+    assert [a["href"] for a in questions] == ["chapters/alpha.html", "chapters/beta.html"]
+    assert [a.get_text(strip=True) for a in questions] == ["Is alpha first?", "Is beta second?"]
     assert " ".join(items[0].select_one(".answer-summary-text").get_text().split()) == "Yes, alpha comes first."
     assert items[0].select_one(".answer-summary-text em") is not None  # inline markup kept
     assert "1 holds · 1 with a caveat" in items[0].get_text()
@@ -313,6 +314,7 @@ def test_front_page_lists_questions_with_summaries_and_counts(good_book):
 
 def test_front_page_shows_the_key_figure_named_by_the_answer_box(good_book):
     items = soup(good_book / "index.html").select("ol.answer-summaries > li")
+    assert items[0].find(True).get("class") == ["answer-summary-thumb"]  # first, so that it floats at the top
     link = items[0].select_one(".answer-summary-thumb a")
     assert link["href"] == "chapters/alpha.html#fig-alpha"
     assert link.img["alt"] == "One pixel." and (good_book / link.img["src"]).read_bytes() == base64.b64decode(PIXEL_PNG)

@@ -138,7 +138,12 @@ def problems(code: str, line: int = 0) -> list[str]:
 
 def test_the_snapshot_is_of_the_documented_release():
     assert API["torch_version"].startswith("2.13.0")
-    for name in ("torch.nn.ReLU", "torch.nn.Linear", "torch.nn.init.kaiming_normal_", "torch.nn.Module.register_forward_hook"):
+    for name in (
+        "torch.nn.ReLU",
+        "torch.nn.Linear",
+        "torch.nn.init.kaiming_normal_",
+        "torch.nn.Module.register_forward_hook",
+    ):
         assert known(name), name
 
 
