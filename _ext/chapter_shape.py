@@ -458,12 +458,10 @@ def _check_going_further(chapter: nodes.section, report: Report) -> None:
                 section.children[0],
             )
             continue
-        parent = section.parent
-        siblings = [s for s in parent.children if isinstance(s, nodes.section)]
-        after = siblings[siblings.index(section) + 1 :]
-        if level == 2:
-            after = [s for s in after if _normal(s.children[0].astext()) not in CLOSING]
-            if any(_normal(s.children[0].astext()) in CLOSING for s in siblings[: siblings.index(section)]):
+        siblings = [s for s in section.parent.children if isinstance(s, nodes.section)]
+        before, after = siblings[: siblings.index(section)], siblings[siblings.index(section) + 1 :]
+        if level == 2:  # at chapter level: anywhere among the chapter's own sections
+            if any(_normal(s.children[0].astext()) in CLOSING for s in before):
                 report("going-further", "a '##' Going-further section must come before Summary", section.children[0])
             continue
         later = [s for s in after if not is_going_further(s)]

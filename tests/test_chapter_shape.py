@@ -256,7 +256,7 @@ def timed_build(tmp_path_factory):
         pages[f"chapters/{stem}.md"] = chapter(stem, main=main, further=further)
     sphinx_book(src, pages)
     (src / "pixel.png").write_bytes(PIXEL)
-    result = sphinx_build(src)
+    result = sphinx_build(src, "-j", "2")  # two reader processes: the reading times are merged into one environment
     assert result.returncode == 0, result.stderr
     return src / "_build" / "html"
 
@@ -283,6 +283,17 @@ def test_going_further_is_timed_apart_and_shown_in_its_summary(timed_build):
     assert reading_time(timed_build, "further") == (base, 10)
     page = bs4.BeautifulSoup((timed_build / "chapters" / "further.html").read_text(), "html.parser")
     assert page.select_one("details.going-further .going-further-time").get_text() == "10 min"
+
+
+def test_the_front_page_gives_each_chapter_its_reading_time(timed_build):
+    page = bs4.BeautifulSoup((timed_build / "index.html").read_text(), "html.parser")
+    times = {
+        li.select_one(".answer-summary-question a")["href"]: li.select_one(".answer-summary-time").get_text()
+        for li in page.select("ol.answer-summaries > li")
+    }
+    assert set(times) == {f"chapters/{stem}.html" for stem in TIMED}
+    for stem in TIMED:
+        assert times[f"chapters/{stem}.html"] == f"About {reading_time(timed_build, stem)[0]} min read"
 
 
 def test_the_reading_time_sits_under_the_title(timed_build):
