@@ -5,6 +5,7 @@ Every chapter opens with one ``answer`` box and one ``claim`` box per claim of t
 
     :::{answer}
     :summary: One sentence, shown on the front page.
+    :figure: fig-label-of-the-key-figure
     The answer in at most four sentences (glue roles allowed).
     :::
 
@@ -24,7 +25,10 @@ replaced when a page is resolved, so they can never disagree with the chapters):
 
 - ``{claim-ledger}``: every claim, grouped by question (chapter title, in table-of-contents order), with its
   verdict, reason (as rendered in the chapter, glued numbers included) and links to the box and the evidence.
-- ``{answer-summaries}``: the questions in table-of-contents order, each with its ``:summary:`` and verdict counts.
+- ``{answer-summaries}``: the questions in table-of-contents order, each with its ``:summary:`` and verdict counts:
+  the front page's 20-minute tour. A chapter whose answer box names a ``:figure:`` (the label of a figure with an
+  image in that chapter) gets its key figure as a thumbnail linked to the figure, and with ``chapter_shape`` enabled
+  its main path's reading time.
 
 The HTML build also writes ``claims.json`` next to the pages: a list of ``{id, chapter, question, claim, verdict,
 reason, url, evidence_url}``.
@@ -181,7 +185,7 @@ class AnswerDirective(SphinxDirective):
         else:
             holder, messages = nodes.inline(), []
         box["answer_summary"] = holder  # kept on the node (not rendered); collected at doctree-read
-        box["key_figure"] = (self.options.get("figure") or "").strip()  # the tour's thumbnail (_key_figure)
+        box["key_figure"] = (self.options.get("figure") or "").strip()  # the tour's thumbnail (collect_key_figure)
         return [box, *messages]
 
 
