@@ -132,3 +132,33 @@ def test_the_reading_path_count_agrees_with_chromium(browser, template_site):
         for rel in rels:
             html_counts = count_html((site / rel).read_text(encoding="utf-8"))
             assert browser_counts[rel] == html_counts, (site, rel)
+
+
+def test_the_block_opens_collapsed_in_jupyterlab(browser, jupyter_lab):
+    """The template's Going-further heading cell carries "jp-MarkdownHeadingCollapsed": JupyterLab opens the
+    section collapsed (its cells, code included, hidden) and the next section's heading shown."""
+    lab = jupyter_lab
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route(
+        "**/*",
+        lambda r: (
+            r.continue_() if r.request.url.startswith((lab.url, "ws://127.0.0.1", "blob:", "data:")) else r.abort()
+        ),
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{lab.url}lab/tree/chapters/_template.md?token={lab.token}")
+        page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=120_000)
+        heading = page.locator(".jp-MarkdownCell", has=page.locator("h3", has_text="Going further: why one half"))
+        heading.wait_for(timeout=60_000)
+        hidden_code = page.locator(".jp-CodeCell", has_text="biased = [(W, b + 0.5)")
+        assert hidden_code.count() == 1 and not hidden_code.is_visible()
+        shown = page.locator(".jp-MarkdownCell", has=page.locator("h2", has_text="In practice"))
+        shown.scroll_into_view_if_needed()
+        assert shown.is_visible()
+        # the collapsed heading offers a "N cells hidden" button; it shows the block's cells, code included
+        heading.locator(".jp-showHiddenCellsButton").click()
+        hidden_code.scroll_into_view_if_needed()
+        assert hidden_code.is_visible()
+    finally:
+        context.close()
