@@ -169,13 +169,13 @@ def test_curve_random_inputs_sorted_in_interval_and_noise():
             data.curve,
             dict(key=KEY, n=10, interval=(1.0, 0.0)),
             ValueError,
-            r"interval must satisfy low < high, got \(1.0, 0.0\)",
+            r"interval must have low < high, got \(1.0, 0.0\)",
         ),
         (
             data.curve,
             dict(key=KEY, n=10, interval=3),
             TypeError,
-            r"interval must be a pair \(low, high\) of numbers, got 3",
+            r"interval must be a pair \(low, high\) of numbers, got int 3",
         ),
         (
             data.curve,

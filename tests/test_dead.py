@@ -255,19 +255,20 @@ def test_linear_model_has_no_hidden_layers():
             [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],
             jnp.ones(2),
             ValueError,
-            r"X must have shape \(batch, 2\), got shape \(2,\) \(use X\[None, :\]",
+            r"X must have shape \(batch, 2\) with every size >= 1 to match the first layer \(use X\[None, :\] for a "
+            r"single input\), got shape \(2,\)",
         ),
         (
             [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],
             jnp.ones((4, 3)),
             ValueError,
-            r"X must have shape \(batch, 2\) to match the first layer, got shape \(4, 3\)",
+            r"X must have shape \(batch, 2\) with every size >= 1 to match the first layer, got shape \(4, 3\)",
         ),
         (
             [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],
             jnp.ones((0, 2)),
             ValueError,
-            "at least one input",
+            r"X must have shape \(batch, 2\) with every size >= 1 .*got shape \(0, 2\)",
         ),
         (
             [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],

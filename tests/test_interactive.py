@@ -331,7 +331,7 @@ def test_pyplot_figure_is_released():
 @pytest.mark.parametrize(
     ("controls", "exc", "match"),
     [
-        ({}, ValueError, "controls must not be empty.*got {}"),
+        ({}, ValueError, "controls must be a dict mapping names .* with at least 1 entry, got {}"),
         ([("a", [0, 1])], TypeError, "controls must be a dict"),
         ({"a": [1.0]}, ValueError, r"controls\['a'\] must be a 1D sequence of at least 2 values, got shape \(1,\)"),
         ({"a": [[0, 1], [2, 3]]}, ValueError, r"got shape \(2, 2\)"),
@@ -342,6 +342,9 @@ def test_pyplot_figure_is_released():
         ({"a": [0.0, np.nan]}, ValueError, r"controls\['a'\] must be finite, got \[0.0, nan\]"),
         ({"a": [0.0, 1.0, 0.0]}, ValueError, r"controls\['a'\] must not repeat a value, got \[0.0, 1.0, 0.0\]"),
         ({"not valid": [0, 1]}, ValueError, "control names must be valid Python identifiers .*got 'not valid'"),
+        ({3: [0, 1]}, TypeError, "control names must be valid Python identifiers .*got int 3"),
+        ({"a": np.float64(2.0)}, TypeError, r"controls\['a'\] must be a 1D sequence of numbers, got float64"),
+        ({"a": np.array([0.0, 1.0])}, None, None),
         (
             {"a": list(range(MAX_FRAMES + 1))},
             ValueError,
@@ -350,26 +353,34 @@ def test_pyplot_figure_is_released():
     ],
 )
 def test_bad_controls(controls, exc, match):
+    if exc is None:  # the valid control next to the bad ones: an array is a sequence of numbers
+        assert interactive_figure(line_setup(), controls, alt="x").shape == (2,)
+        return
     with pytest.raises(exc, match=match):
         interactive_figure(line_setup(), controls, alt="x")
 
 
 def test_bad_labels_alt_initial():
     ok = {"a": [0.0, 1.0]}
-    with pytest.raises(ValueError, match=r"labels must have only controls as keys \(\['a'\]\), got keys \['z'\]"):
+    with pytest.raises(ValueError, match=r"labels must have only the keys 'a', got the keys 'z'"):
         interactive_figure(line_setup(), ok, labels={"z": "zed"}, alt="x")
     with pytest.raises(ValueError, match=r"labels\['a'\] must be a non-empty string"):
         interactive_figure(line_setup(), ok, labels={"a": " "}, alt="x")
-    with pytest.raises(TypeError, match="labels must be a dict"):
+    with pytest.raises(TypeError, match=r"labels\['a'\] must be a non-empty string, got int 3"):
+        interactive_figure(line_setup(), ok, labels={"a": 3}, alt="x")
+    with pytest.raises(TypeError, match=r"labels must be a dict \{control name: text\} or None, got list"):
         interactive_figure(line_setup(), ok, labels=["a"], alt="x")
-    for bad in ("", "   ", None, 3):
-        with pytest.raises(ValueError, match="alt must be a non-empty string"):
+    for bad in ("", "   "):
+        with pytest.raises(ValueError, match="alt must be a non-empty string describing the figure, got"):
+            interactive_figure(line_setup(), ok, alt=bad)
+    for bad in (None, 3):
+        with pytest.raises(TypeError, match="alt must be a non-empty string describing the figure, got"):
             interactive_figure(line_setup(), ok, alt=bad)
     with pytest.raises(TypeError, match="alt"):
         interactive_figure(line_setup(), ok)  # alt is required
     with pytest.raises(ValueError, match=r"initial\['a'\] must be one of the grid values \[0.0, 1.0\], got 0.5"):
         interactive_figure(line_setup(), ok, alt="x", initial={"a": 0.5})
-    with pytest.raises(ValueError, match=r"initial must have only controls as keys \(\['a'\]\), got keys \['b'\]"):
+    with pytest.raises(ValueError, match=r"initial must have only the keys 'a', got the keys 'b'"):
         interactive_figure(line_setup(), ok, alt="x", initial={"b": 0.0})
     with pytest.raises(TypeError, match=r"initial\['a'\] must be a real number, got str '0'"):
         interactive_figure(line_setup(), ok, alt="x", initial={"a": "0"})
@@ -379,11 +390,13 @@ def test_bad_setup():
     ok = {"a": [0.0, 1.0]}
     with pytest.raises(TypeError, match="setup must be a callable"):
         interactive_figure("not callable", ok, alt="x")
-    with pytest.raises(TypeError, match=r"setup\(\) must return a tuple \(Figure, update\), got Figure"):
+    with pytest.raises(TypeError, match=r"the result of setup\(\) must be a tuple \(Figure, update\), got Figure"):
         interactive_figure(lambda: figure()[0], ok, alt="x")
-    with pytest.raises(TypeError, match=r"must return a matplotlib Figure first, got Axes"):
+    with pytest.raises(ValueError, match=r"the result of setup\(\) must be a tuple \(Figure, update\) with exactly 2"):
+        interactive_figure(lambda: (*figure(), lambda a: None), ok, alt="x")
+    with pytest.raises(TypeError, match=r"setup\(\)\[0\] must be a matplotlib Figure, got Axes"):
         interactive_figure(lambda: (figure()[1], lambda a: None), ok, alt="x")
-    with pytest.raises(TypeError, match="must return a callable update second, got int"):
+    with pytest.raises(TypeError, match=r"setup\(\)\[1\] must be a callable update\(\*\*values\), got int"):
         interactive_figure(lambda: (figure()[0], 3), ok, alt="x")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -58,7 +59,7 @@ def test_gaps_at_jumps_bad_input(kwargs, exc, match):
 
 
 def test_plot_with_gaps_shape_mismatch():
-    with pytest.raises(ValueError, match=r"y must have the shape of x \(3,\), got shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"y must have shape \(3,\) \(that of x\), got shape \(2,\)"):
         plots.plot_with_gaps([0.0, 1.0, 2.0], [0.0, 1.0], ax=Figure().subplots())
 
 
@@ -67,3 +68,55 @@ def test_series_style_bad_index():
         plots.series_style(-1)
     with pytest.raises(TypeError, match="i must be a non-negative integer"):
         plots.series_style(1.5)
+
+
+# ---------------------------------------------------------------------------- feature maps (moved from test_conv)
+
+
+def test_plot_feature_map_symmetric_limits_and_colorbar():
+    fig = Figure()
+    ax = fig.subplots()
+    im = plots.plot_feature_map(np.array([[-3.0, 1.0], [0.0, 2.0]]), ax=ax, colorbar=True, alpha=0.5)
+    assert im.get_clim() == (-3.0, 3.0)
+    assert im.get_cmap().name == "RdBu_r"
+    assert im.get_alpha() == 0.5
+    assert im.colorbar is not None
+    np.testing.assert_array_equal(im.get_array(), [[-3.0, 1.0], [0.0, 2.0]])
+    # zero maps to the middle of the colour map
+    assert im.norm(0.0) == pytest.approx(0.5)
+
+
+def test_plot_feature_map_shared_vmax_zero_map_and_cmap():
+    fig = Figure()
+    ax1, ax2 = fig.subplots(1, 2)
+    im = plots.plot_feature_map(np.zeros((3, 3)), ax=ax1)
+    assert im.get_clim() == (-1.0, 1.0)
+    im2 = plots.plot_feature_map(np.ones((3, 3)), ax=ax2, vmax=4.0, cmap="PuOr")
+    assert im2.get_clim() == (-4.0, 4.0) and im2.get_cmap().name == "PuOr"
+
+
+def test_plot_feature_map_default_axes():
+    import matplotlib.pyplot as plt
+
+    assert matplotlib.get_backend().lower() == "agg"
+    fig = plt.figure()
+    try:
+        im = plots.plot_feature_map(np.eye(3) - 0.5)
+        assert im.axes is fig.axes[0]
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "kwargs,exc,match",
+    [
+        ({"fmap": np.ones(3)}, ValueError, r"fmap must have shape \(H, W\) with every size >= 1, got shape \(3,\)"),
+        ({"fmap": np.ones((2, 2)), "vmax": 0.0}, ValueError, r"vmax must be a positive finite number"),
+        ({"fmap": np.ones((2, 2)), "vmax": np.nan}, ValueError, r"vmax must be a positive finite number"),
+        ({"fmap": np.ones((2, 2), bool)}, TypeError, r"fmap must be an array of real numbers, got dtype bool"),
+    ],
+)
+def test_plot_feature_map_errors(kwargs, exc, match):
+    ax = Figure().subplots()
+    with pytest.raises(exc, match=match):
+        plots.plot_feature_map(ax=ax, **kwargs)

@@ -370,11 +370,30 @@ def test_bad_box(box, error, match):
         count_regions_2d(GOOD, box)
 
 
-def test_bad_tol():
-    with pytest.raises(ValueError, match=r"tol must be a number in \[0, 0.001\), got 0.1"):
-        count_regions_2d(GOOD, BOX, tol=0.1)
-    with pytest.raises(TypeError, match=r"tol must be a number in \[0, 0.001\), got str 'small'"):
-        region_polygons(GOOD, BOX, tol="small")
+def test_bad_rtol():
+    with pytest.raises(ValueError, match=r"rtol must be a number in \[0, 0.001\), got 0.1"):
+        count_regions_2d(GOOD, BOX, rtol=0.1)
+    with pytest.raises(TypeError, match=r"rtol must be a number in \[0, 0.001\), got str 'small'"):
+        region_polygons(GOOD, BOX, rtol="small")
+
+
+def test_one_tolerance_name_and_default_in_1d_and_2d():
+    """Both dimensions take ``rtol`` with the one default ``DEFAULT_RTOL`` (the 2D ``tol`` is gone)."""
+    import inspect
+
+    from relulab import regions
+
+    for fn in (
+        regions.count_regions_2d,
+        regions.region_polygons,
+        regions.count_pieces_1d,
+        regions.pieces_1d,
+        regions.breakpoints_1d,
+        regions.unit_switches_1d,
+    ):
+        params = inspect.signature(fn).parameters
+        assert "tol" not in params and params["rtol"].default == regions.DEFAULT_RTOL, fn.__name__
+    assert not hasattr(regions, "DEFAULT_TOL_2D") and not hasattr(regions, "DEFAULT_RTOL_1D")
 
 
 @pytest.mark.parametrize("fn, name", [(sawtooth_params, "k"), (yarotsky_square_params, "m")])

@@ -113,8 +113,7 @@ def _grid(x: Sequence[float] | np.ndarray | None) -> np.ndarray:
     if x is None:
         return np.linspace(-3.0, 3.0, 601)
     x = np.asarray(_validate.float_array(x, "x"), dtype=float)
-    if x.ndim != 1 or x.size < 2:
-        _validate.fail(ValueError, "x", "be a 1D grid of at least 2 points", f"shape {x.shape}")
+    _validate.check(x.ndim == 1 and x.size >= 2, "x", "be a 1D grid of at least 2 points", f"shape {x.shape}")
     return x
 
 
@@ -146,8 +145,7 @@ def gaps_at_jumps(y: ArrayLike, threshold: float = 0.25) -> np.ndarray:
     [0.0, 0.0, nan, 1.0]
     """
     out = np.array(_validate.float_array(y, "y"), dtype=float)
-    if out.ndim != 1:
-        _validate.fail(ValueError, "y", "have shape (n,)", f"shape {out.shape}")
+    _validate.shape(out, "y", ("n",))
     threshold = _validate.number(threshold, "threshold", low=0.0, low_open=True, expected="a positive number")
     out[1:][np.abs(np.diff(out)) > threshold] = np.nan
     return out
@@ -185,8 +183,7 @@ def plot_with_gaps(
     """
     x = _grid(x)
     y = gaps_at_jumps(y, threshold)
-    if y.shape != x.shape:
-        _validate.fail(ValueError, "y", f"have the shape of x {x.shape}", f"shape {y.shape}")
+    _validate.shape(y, "y", x.shape, why="(that of x)")
     (line,) = _get_ax(ax).plot(x, y, **{**series_style(style), **kwargs})
     return line
 
@@ -280,8 +277,7 @@ def plot_feature_map(
     """
     _validate.real_dtype(fmap, "fmap")
     m = np.asarray(fmap, dtype=float)
-    if m.ndim != 2 or min(m.shape) < 1:
-        _validate.fail(ValueError, "fmap", "be a 2D array (H, W)", f"shape {m.shape}")
+    _validate.shape(m, "fmap", ("H", "W"), nonempty=True)
     if vmax is None:
         finite = m[np.isfinite(m)]
         vmax = float(np.max(np.abs(finite))) if finite.size else 0.0

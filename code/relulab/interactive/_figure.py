@@ -187,14 +187,13 @@ class InteractiveFigure:
             self._apply(self._initial_indices())
         # Every control must change the figure somewhere on the grid.
         for axis, name in enumerate(self.names):
-            if not np.any(np.diff(index, axis=axis)):
-                _validate.fail(
-                    ValueError,
-                    f"control {name!r}",
-                    "change the figure (check that update() uses its "
-                    f"{name!r} argument and changes an artist in place: set_ydata, set_data, ...)",
-                    f"identical frames whenever only {name!r} moves",
-                )
+            _validate.check(
+                np.any(np.diff(index, axis=axis)),
+                f"control {name!r}",
+                "change the figure (check that update() uses its "
+                f"{name!r} argument and changes an artist in place: set_ydata, set_data, ...)",
+                f"identical frames whenever only {name!r} moves",
+            )
         self._frames = frames
         self._frame_index = index
 
