@@ -19,10 +19,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bs4  # pinned in requirements-test.txt: a missing bs4 is an error, never a skip
 import pytest
-from book_toc import toc_chapters  # benchmarks/book_toc.py, on the path via tests/conftest.py
 
-bs4 = pytest.importorskip("bs4")
+from tools.toc import toc_chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 EXT = ROOT / "_ext"

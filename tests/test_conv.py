@@ -326,7 +326,8 @@ def test_active_fraction():
         (
             lambda: conv.conv2d_batch(np.ones((1, 5, 5, 2)), np.ones((3, 3, 1, 4))),
             ValueError,
-            r"kernel must have shape \(kh, kw, 2, C_out\) to match images of shape \(1, 5, 5, 2\), got shape \(3, 3, 1, 4\)",
+            r"kernel must have shape \(kh, kw, 2, C_out\) to match images of shape \(1, 5, 5, 2\), "
+            r"got shape \(3, 3, 1, 4\)",
         ),
         (lambda: conv.conv2d_batch(np.ones((0, 5, 5, 1)), np.ones((3, 3, 1, 1))), ValueError, r"every size >= 1"),
         (

@@ -94,7 +94,7 @@ def test_mlp_init_deterministic_and_key_dependent():
     a = mlp_init(jax.random.key(3), [4, 6, 2])
     b = mlp_init(jax.random.key(3), [4, 6, 2])
     c = mlp_init(jax.random.key(4), [4, 6, 2])
-    for (Wa, _), (Wb, _), (Wc, _) in zip(a, b, c):
+    for (Wa, _), (Wb, _), (Wc, _) in zip(a, b, c, strict=True):
         np.testing.assert_array_equal(np.asarray(Wa), np.asarray(Wb))
         assert not np.allclose(np.asarray(Wa), np.asarray(Wc))
 
@@ -180,7 +180,7 @@ def test_mlp_hidden_consistent_with_apply():
     x = jax.random.normal(jax.random.key(6), (9, 3))
     pre, post = mlp_hidden(params, x)
     assert [z.shape for z in pre] == [(9, 6), (9, 4)] and [h.shape for h in post] == [(9, 6), (9, 4)]
-    for z, h in zip(pre, post):
+    for z, h in zip(pre, post, strict=True):
         np.testing.assert_array_equal(np.asarray(h), np.maximum(np.asarray(z), 0))
     W, b = params[-1]
     np.testing.assert_allclose(np.asarray(post[-1] @ W + b), np.asarray(mlp_apply(params, x)), rtol=1e-6, atol=1e-6)

@@ -1,7 +1,7 @@
 """Opening and saving a chapter in JupyterLab leaves it byte-identical.
 
 JupyterLab opens the chapters through jupytext and writes them back in jupytext's form (see
-``format_chapters.py``; ``tests/browser/test_lab.py`` checks that ``jupyterlab_form`` matches a
+``tools/format_chapters.py``; ``tests/browser/test_lab.py`` checks that ``jupyterlab_form`` matches a
 real save in JupyterLab). A chapter not stored in that form makes a reader's checkout dirty as
 soon as JupyterLab saves it (autosave does so about two minutes after opening): fix it with
 ``make format-chapters``.
@@ -10,14 +10,11 @@ soon as JupyterLab saves it (autosave does so about two minutes after opening): 
 from __future__ import annotations
 
 import difflib
-import sys
-from pathlib import Path
 
 import jupytext
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from format_chapters import ROOT, canonical, jupyterlab_form, toc_chapters  # noqa: E402
+from tools.format_chapters import ROOT, canonical, jupyterlab_form, toc_chapters
 
 CHAPTERS = toc_chapters()
 

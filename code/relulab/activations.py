@@ -67,7 +67,7 @@ def relu(x: ArrayLike) -> jax.Array:
     return jax.nn.relu(_as_float_array(x))
 
 
-def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> jax.Array:
+def leaky_relu(x: ArrayLike, negative_slope: float | jax.Array = 0.01) -> jax.Array:
     r"""Leaky ReLU, :math:`x` for :math:`x \ge 0` and :math:`a x` otherwise.
 
     Args:

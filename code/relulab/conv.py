@@ -35,11 +35,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from typing import Any, Union
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+import numpy.typing as npt
 from jax import lax
 from jax.typing import ArrayLike
 
@@ -59,16 +60,16 @@ __all__ = [
     "max_pool",
 ]
 
-Stride = Union[int, tuple[int, int]]
+Stride = int | tuple[int, int]
 """A positive ``int`` s (the same step along both axes) or ``(s_h, s_w)``."""
 
-Padding = Union[str, int, tuple[tuple[int, int], tuple[int, int]]]
+Padding = str | int | tuple[tuple[int, int], tuple[int, int]]
 """``"VALID"`` (no padding), ``"SAME"`` (output as large as the input when the
 stride is 1), a non-negative ``int`` p (p zeros on every side), or
 ``((top, bottom), (left, right))``."""
 
 
-def _readonly(rows: Sequence[Sequence[float]]) -> np.ndarray:
+def _readonly(rows: npt.ArrayLike) -> np.ndarray:
     a = np.array(rows, dtype=np.float32)
     a.setflags(write=False)
     return a
@@ -243,7 +244,7 @@ def conv2d_batch(
     _validate.shape(w, "kernel", ("kh", "kw", x.shape[3], "C_out"), why=f"to match images of shape {tuple(x.shape)}")
     pad = _norm_padding(padding)
     strides = _norm_pair(stride, "stride")
-    _check_fits(x.shape[1:3], w.shape[:2], pad, "image")
+    _check_fits((x.shape[1], x.shape[2]), (w.shape[0], w.shape[1]), pad, "image")
     return _conv_nhwc(x, w, pad, strides, bool(flip_kernel))
 
 

@@ -17,7 +17,7 @@ line style so that no two series are told apart by colour alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -54,7 +54,7 @@ PALETTE: dict[str, str] = {
 }
 """Okabe-Ito colours by name, in the order series use them."""
 
-LINESTYLES: tuple[str, ...] = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)))
+LINESTYLES: tuple[str | tuple[int, tuple[int, ...]], ...] = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)))
 """Line styles cycled alongside :data:`PALETTE`."""
 
 _SERIES_COLOURS = (
@@ -109,7 +109,7 @@ def figure(
     return fig, axes
 
 
-def _grid(x: Sequence[float] | np.ndarray | None) -> np.ndarray:
+def _grid(x: ArrayLike | None) -> np.ndarray:
     if x is None:
         return np.linspace(-3.0, 3.0, 601)
     x = np.asarray(_validate.float_array(x, "x"), dtype=float)
@@ -194,7 +194,7 @@ def _label(act: str | Callable, fn: Callable) -> str:
 
 def plot_activation(
     act: str | Callable,
-    x: Sequence[float] | np.ndarray | None = None,
+    x: ArrayLike | None = None,
     *,
     ax: Axes | None = None,
     style: int = 0,
@@ -221,7 +221,7 @@ def plot_activation(
 
 def plot_derivative(
     act: str | Callable,
-    x: Sequence[float] | np.ndarray | None = None,
+    x: ArrayLike | None = None,
     *,
     ax: Axes | None = None,
     style: int = 0,

@@ -54,7 +54,7 @@ def player_html(
         size: displayed ``(width, height)`` in CSS pixels.
     """
     flat = 0
-    for i, n in zip(initial, shape):
+    for i, n in zip(initial, shape, strict=True):
         flat = flat * n + i
     first = frames[index[flat]]
     data = {
@@ -67,7 +67,7 @@ def player_html(
     }
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     rows = []
-    for i, (label, values) in enumerate(zip(labels, texts)):
+    for i, (label, values) in enumerate(zip(labels, texts, strict=True)):
         cid, text = f"{uid}-c{i}", values[initial[i]]
         rows.append(
             f'<div class="relulab-if-row"><label for="{cid}">{html.escape(label)}</label>'

@@ -110,9 +110,11 @@ def _cnn_init_jit(
     dtype: jnp.dtype,
 ) -> Params:
     cins = (c_in, *channels[:-1])
-    shapes = [(k, k, ci, co) for ci, co in zip(cins, channels)] + list(zip(dense[:-1], dense[1:]))
+    shapes = [(k, k, ci, co) for ci, co in zip(cins, channels, strict=True)] + list(
+        zip(dense[:-1], dense[1:], strict=True)
+    )
     params = []
-    for shape, Z in zip(shapes, normal_weights(key, shapes, dtype)):
+    for shape, Z in zip(shapes, normal_weights(key, shapes, dtype), strict=True):
         if len(shape) == 4:
             std = init_std(k * k * shape[2], k * k * shape[3], init)
         else:
@@ -205,7 +207,9 @@ def _cnn_prepare(params, x, activation, pool):
 
 
 @functools.partial(jax.jit, static_argnums=(2, 3, 4))
-def _cnn_forward(params: list, h: jax.Array, act: Callable, pool: str, n_conv: int):
+def _cnn_forward(
+    params: list, h: jax.Array, act: Callable, pool: str, n_conv: int
+) -> tuple[list[jax.Array], list[jax.Array], jax.Array]:
     pre, post = [], []
     for W, b in params[:n_conv]:
         z = conv_layer(h, W, b)

@@ -73,7 +73,7 @@ def normal_weights(key: jax.Array, shapes: Sequence[tuple[int, ...]], dtype: jnp
     sizes = [math.prod(s) for s in shapes]
     z = jax.random.normal(key, (sum(sizes),), dtype=dtype)
     out, start = [], 0
-    for shape, size in zip(shapes, sizes):
+    for shape, size in zip(shapes, sizes, strict=True):
         out.append(z[start : start + size].reshape(shape))
         start += size
     return out
@@ -121,11 +121,11 @@ def random_mlp(
     init = check_init(init)
     bias_std = _validate.number(bias_std, "bias_std", low=0.0, expected="a non-negative number")
     bias_mean = _validate.number(bias_mean, "bias_mean")
-    dtype = _validate.float_dtype(dtype)
+    float_dtype = _validate.float_dtype(dtype)
     return [
         (
-            rng.normal(0.0, init_std(n_in, n_out, init), (n_in, n_out)).astype(dtype),
-            rng.normal(bias_mean, bias_std, n_out).astype(dtype),
+            rng.normal(0.0, init_std(n_in, n_out, init), (n_in, n_out)).astype(float_dtype),
+            rng.normal(bias_mean, bias_std, n_out).astype(float_dtype),
         )
-        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
     ]

@@ -69,9 +69,9 @@ def mlp_init(
 @functools.partial(jax.jit, static_argnums=(1, 2, 3))
 def _mlp_init_jit(key: jax.Array, sizes: tuple[int, ...], init: str, dtype: jnp.dtype) -> Params:
     # One compiled program per architecture: eager jax.random calls would compile once per shape.
-    shapes = list(zip(sizes[:-1], sizes[1:]))
+    shapes = list(zip(sizes[:-1], sizes[1:], strict=True))
     params = []
-    for (n_in, n_out), Z in zip(shapes, normal_weights(key, shapes, dtype)):
+    for (n_in, n_out), Z in zip(shapes, normal_weights(key, shapes, dtype), strict=True):
         params.append((init_std(n_in, n_out, init) * Z, jnp.zeros((n_out,), dtype=dtype)))
     return params
 

@@ -129,7 +129,7 @@ def _trace_1d(
         on = z > rtol * (mzs * np.abs(p[:, None]) + mzc)
         # 3. a unit switches at a finite knot where its state differs on the two sides
         change = on[:-1] != on[1:]
-        for k, j in zip(*np.nonzero(change)):
+        for k, j in zip(*np.nonzero(change), strict=True):
             switches.append(Switch1D(float(knots_new[k + 1]), layer, int(j), bool(on[k + 1, j])))
         knots = knots_new
         S, C = zs * on, zc * on
