@@ -390,14 +390,15 @@ def pair(
     item: Callable[[Any, str], Any],
     *,
     scalar_ok: bool = False,
+    arrays: bool = False,
     expected: str | None = None,
 ) -> tuple[Any, Any]:
     """Two values checked by ``item(v, "<name>[i]")``, as a tuple.
 
     ``value`` is a list or tuple of two entries or, with ``scalar_ok``, one value that stands for
-    both (a stride ``2`` for ``(2, 2)``). ``TypeError`` for a non-sequence (or a scalar without
-    ``scalar_ok``), ``ValueError`` for a sequence of another length; each entry raises what
-    ``item`` raises.
+    both (a stride ``2`` for ``(2, 2)``); with ``arrays``, an array of two entries too.
+    ``TypeError`` for a non-sequence (or a scalar without ``scalar_ok``), ``ValueError`` for a
+    sequence of another length; each entry raises what ``item`` raises.
 
     >>> pair(2, "stride", lambda v, n: integer(v, n, minimum=1), scalar_ok=True)
     (2, 2)
@@ -410,7 +411,7 @@ def pair(
         v = item(value, name)
         return v, v
     what = expected or ("one value or a pair of them" if scalar_ok else "a pair of values")
-    seq = sequence(value, name, length=2, expected=what)
+    seq = sequence(value, name, length=2, arrays=arrays, expected=what)
     return item(seq[0], f"{name}[0]"), item(seq[1], f"{name}[1]")
 
 
