@@ -99,7 +99,7 @@ lab: $(LAB_STAMP)
 # Rewrites every chapter in _toc.yml in the exact form JupyterLab (jupytext) saves it, so opening
 # and saving a chapter leaves it byte-identical (checked by tests/test_roundtrip.py).
 format-chapters: $(STAMP)
-	$(PY) -m tools format-chapters
+	PYTHONPATH=. $(PY) tests/format_chapters.py
 
 # Live Code's thebe, self-hosted: the npm package's lib/ (no source maps) copied into _extra/thebe,
 # with its npm integrity and a checksum of every file (tests/browser/test_thebe.py checks them).

@@ -1,7 +1,7 @@
 """Opening and saving a chapter in JupyterLab leaves it byte-identical.
 
 JupyterLab opens the chapters through jupytext and writes them back in jupytext's form (see
-``tools/format_chapters.py``; ``tests/browser/test_lab.py`` checks that ``jupyterlab_form`` matches a
+``format_chapters.py``; ``tests/browser/test_lab.py`` checks that ``jupyterlab_form`` matches a
 real save in JupyterLab). A chapter not stored in that form makes a reader's checkout dirty as
 soon as JupyterLab saves it (autosave does so about two minutes after opening): fix it with
 ``make format-chapters``.
@@ -13,8 +13,7 @@ import difflib
 
 import jupytext
 import pytest
-
-from tools.format_chapters import ROOT, canonical, jupyterlab_form, toc_chapters
+from format_chapters import ROOT, canonical, jupyterlab_form, toc_chapters  # tests/ is on pythonpath
 
 CHAPTERS = toc_chapters()
 

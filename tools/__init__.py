@@ -6,7 +6,6 @@
   code, hashed; ``make book`` empties the execution cache when it changes.
 * :mod:`tools.chapters`: executes one chapter in a fresh kernel and reports what went wrong
   (``tests/test_chapters.py`` and ``benchmarks/time_chapters.py`` both call it).
-* :mod:`tools.format_chapters`: the chapters' stored form, as JupyterLab saves them.
 
 Run from the repository root: ``python -m tools --help`` (the Makefile calls ``python -m tools
 chapters`` and ``python -m tools cache``). The tests import it as ``tools`` (pytest's

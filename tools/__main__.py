@@ -3,7 +3,6 @@
 Commands:
     chapters            print the chapters the toc lists, one path per line, in reading order
     cache DIRECTORY     empty the execution cache DIRECTORY if its key changed (tools.cache_key)
-    format-chapters     rewrite the chapters in the form JupyterLab saves (tools.format_chapters)
 """
 
 from __future__ import annotations
@@ -35,10 +34,6 @@ def main(argv: list[str]) -> int:
         if changed:
             print(f"execution cache emptied: changed since it was filled: {', '.join(changed)}")
         return 0
-    if command == "format-chapters":
-        from .format_chapters import main as format_main
-
-        return format_main(args)
     print(f"unknown command or arguments: {' '.join(argv)}\n{__doc__}", file=sys.stderr)
     return 2
 
