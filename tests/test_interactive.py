@@ -480,7 +480,8 @@ def test_bad_setup():
     ok = {"a": [0.0, 1.0]}
     with pytest.raises(TypeError, match="setup must be a callable"):
         interactive_figure("not callable", ok, alt="x")
-    with pytest.raises(TypeError, match=r"the result of setup\(\) must be a tuple \(Figure, update\), got Figure"):
+    not_a_pair = r"the result of setup\(\) must be a tuple \(Figure, update\), got LegibleFigure"
+    with pytest.raises(TypeError, match=not_a_pair):
         interactive_figure(lambda: figure()[0], ok, alt="x")
     with pytest.raises(ValueError, match=r"the result of setup\(\) must be a tuple \(Figure, update\) with exactly 2"):
         interactive_figure(lambda: (*figure(), lambda a: None), ok, alt="x")

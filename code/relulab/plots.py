@@ -51,6 +51,7 @@ __all__ = [
     "ACTIVATION_STYLES",
     "COLUMN_PX",
     "LINESTYLES",
+    "LegibleFigure",
     "MIN_TEXT_PX",
     "PALETTE",
     "REFERENCE",
@@ -211,8 +212,9 @@ def _points(text: Text) -> float:
     return float(FontProperties(size=text.get_fontsize()).get_size_in_points())
 
 
-class _LegibleFigure(Figure):
-    """A Figure that applies :func:`make_legible` to itself on its first draw."""
+class LegibleFigure(Figure):
+    """A matplotlib Figure that applies :func:`make_legible` to itself when first drawn (what
+    :func:`figure` makes). Nothing else differs."""
 
     _legible_done = False
 
@@ -261,7 +263,7 @@ def figure(
     Returns:
         ``(fig, axes)`` as from ``plt.subplots``.
     """
-    fig = _LegibleFigure(figsize=figsize, layout="constrained")
+    fig = LegibleFigure(figsize=figsize, layout="constrained")
     axes = fig.subplots(nrows, ncols, **kwargs)
     return fig, axes
 
