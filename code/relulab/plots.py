@@ -51,7 +51,6 @@ __all__ = [
     "ACTIVATION_STYLES",
     "COLUMN_PX",
     "LINESTYLES",
-    "LegibleFigure",
     "MIN_TEXT_PX",
     "PALETTE",
     "REFERENCE",
@@ -214,7 +213,8 @@ def _points(text: Text) -> float:
 
 class LegibleFigure(Figure):
     """A matplotlib Figure that applies :func:`make_legible` to itself when first drawn (what
-    :func:`figure` makes). Nothing else differs."""
+    :func:`figure` makes). Nothing else differs. (Not in ``__all__``: the API page would list every
+    method it inherits from matplotlib.)"""
 
     _legible_done = False
 
