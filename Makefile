@@ -47,8 +47,8 @@ npm-assets:
 	else echo "SKIPPED the npm test assets: npm not found (apt-get install npm); their tests will skip"; fi
 
 # The execution cache is keyed on each chapter's code. Everything else a chapter's output depends
-# on is its key (tools/cache_key.py): the library's files, the installed packages, the execution
-# settings parsed from _config.yml and the book seed RELULAB_SEED. When the key differs from the one
+# on is its key (tools/cache_key.py): the library's files, the installed versions of the packages the
+# book runs on, the execution settings parsed from _config.yml and the book seed RELULAB_SEED. When the key differs from the one
 # stored with the cache, `python -m tools cache` says what changed, empties the cache and stores the
 # new key at once, so a build that fails later never throws away results that are already current.
 RELULAB_SEED ?= 0

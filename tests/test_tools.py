@@ -104,6 +104,8 @@ sphinx:
 
 def _project(tmp_path: Path) -> Path:
     (tmp_path / "_config.yml").write_text(CONFIG)
+    (tmp_path / "requirements.txt").write_text("jupyter-book==1.0.4.post1  # the engine\njax==0.10.2\n-e .\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "relulab"\n')
     lib = tmp_path / "code" / "relulab"
     (lib / "sub").mkdir(parents=True)
     (lib / "__init__.py").write_text("x = 1\n")
@@ -149,13 +151,19 @@ def test_cache_key_changes_with_what_the_outputs_depend_on(tmp_path, edit):
     assert _key(root) != before
 
 
-def test_cache_key_covers_the_seed_and_the_installed_packages(tmp_path):
+def test_cache_key_covers_the_seed_and_the_packages_the_book_runs_on(tmp_path):
     root = _project(tmp_path)
     assert _key(root, "0") != _key(root, "3")
     packages = _key(root)["installed packages"]
     import jax
 
     assert f"jax=={jax.__version__}" in packages and any(p.startswith("jupyter-book==") for p in packages)
+    assert any(p.startswith("relulab==") for p in packages)  # -e .
+    assert any(p.startswith("jaxlib==") for p in packages) and any(p.startswith("sphinx==") for p in packages)
+    # what only the tests or JupyterLab install does not clear the executed chapters
+    assert not any(p.startswith(("pytest==", "playwright==", "mypy==", "jupyterlab==")) for p in packages)
+    (root / "requirements.txt").write_text("jupyter-book==1.0.4.post1\njax==0.10.2\nno-such-package==1.0\n-e .\n")
+    assert "no-such-package (not installed)" in _key(root)["installed packages"]
 
 
 def test_cache_key_ignores_bytecode(tmp_path):

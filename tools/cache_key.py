@@ -5,8 +5,11 @@ jupyter-cache re-executes a chapter when its code cells change. Its outputs also
 * the execution settings: the ``execute:`` section of ``_config.yml`` and every
   ``nb_execution_*`` option under ``sphinx: config:`` (read as YAML, so comments and layout do
   not count);
-* the installed packages: every distribution of the environment with its version, as
-  ``pip freeze`` lists them (read through ``importlib.metadata``, without starting pip);
+* the installed packages the book runs on: each requirement of ``requirements.txt`` and,
+  recursively, what it requires, with the installed version (the lines ``pip freeze`` prints for
+  them, read through ``importlib.metadata`` without starting pip). Packages installed only for
+  the tests or for JupyterLab (``make test`` adds them after the book build) are left out, so that
+  installing them does not throw away the executed chapters;
 * the library: every file under ``code/relulab`` (its path and bytes; caches excluded);
 * the book seed ``RELULAB_SEED`` (default ``0``).
 
@@ -20,12 +23,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import tomllib
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import yaml
+from packaging.requirements import Requirement
 
 from . import ROOT
 
@@ -45,10 +51,44 @@ def execution_settings(config: Path) -> dict[str, Any]:
     }
 
 
-def installed_packages() -> list[str]:
-    """``name==version`` of every distribution installed in this environment, sorted."""
-    names = {f"{d.metadata['Name'].lower().replace('_', '-')}=={d.version}" for d in metadata.distributions()}
-    return sorted(names)
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirement_names(requirements: Path) -> list[str]:
+    """The distribution names ``requirements`` installs (``-e .`` is this repository's package)."""
+    names = []
+    for line in requirements.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line in ("-e .", "-e ./", "."):
+            names.append(tomllib.loads((requirements.parent / "pyproject.toml").read_text())["project"]["name"])
+        elif not line.startswith("-"):
+            names.append(Requirement(line).name)
+    return names
+
+
+def installed_packages(requirements: Path) -> list[str]:
+    """``name==version`` of each distribution ``requirements`` installs and of everything it
+    requires (extras left out), as installed now, sorted; ``name (not installed)`` for a missing one."""
+    seen: dict[str, str] = {}
+    stack = _requirement_names(requirements)
+    while stack:
+        name = _canonical(stack.pop())
+        if name in seen:
+            continue
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            seen[name] = f"{name} (not installed)"
+            continue
+        seen[name] = f"{name}=={dist.version}"
+        for spec in dist.requires or []:
+            req = Requirement(spec)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                stack.append(req.name)
+    return sorted(seen.values())
 
 
 def library_digest(library: Path) -> str:
@@ -69,7 +109,7 @@ def cache_parts(root: Path = ROOT, seed: str | None = None) -> dict[str, Any]:
     return {
         "RELULAB_SEED": seed,
         "execution settings": execution_settings(root / "_config.yml"),
-        "installed packages": installed_packages(),
+        "installed packages": installed_packages(root / "requirements.txt"),
         "code/relulab": library_digest(root / "code" / "relulab"),
     }
 
