@@ -19,13 +19,21 @@ from .. import _validate
 from ..interactive import _encode
 from ._bundle import bundle, module_names
 
-__all__ = ["FALLBACK_DPI", "Explorable", "params_json"]
+__all__ = ["FALLBACK_DPI", "Explorable", "first_layer_unit", "params_json"]
 
 FALLBACK_DPI: float = 125.0
 """Resolution of the no-JavaScript fallback image (1.25 device pixels per CSS pixel, as the players' frames)."""
 
 _counter = itertools.count()
 _BASE_TRAITS = frozenset(anywidget.AnyWidget.class_trait_names(sync=True))
+
+
+def first_layer_unit(value: Any, params: list) -> int:
+    """``value`` as the index of a first-layer unit of ``params`` (JSON-ready ``[(W, b), ...]``)."""
+    unit = _validate.integer(value, "unit", minimum=0)
+    n1 = len(params[0][1]) if params else 1
+    _validate.check(unit < n1, "unit", f"be a first-layer unit index below {n1}", str(unit))
+    return unit
 
 
 def params_json(value: Any, name: str = "params", *, n_in: int | None = None, n_out: int | None = None) -> list:

@@ -12,7 +12,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from .. import _validate, plots, regions
-from ._base import Explorable, params_json
+from ._base import Explorable, first_layer_unit, params_json
 
 __all__ = ["ActivationRegions"]
 
@@ -94,10 +94,7 @@ class ActivationRegions(Explorable):
 
     @traitlets.validate("unit")
     def _check_unit(self, proposal: Any) -> int:
-        unit = _validate.integer(proposal["value"], "unit", minimum=0)
-        n1 = len(self.params[0][1]) if self.params else 1
-        _validate.check(unit < n1, "unit", f"be a first-layer unit index below {n1}", str(unit))
-        return unit
+        return first_layer_unit(proposal["value"], self.params)
 
     def _centre_region_centre(self) -> list[float]:
         """The vertex mean of the region deepest around the box's centre (largest smallest margin to its edges)."""

@@ -11,7 +11,7 @@ import traitlets
 from matplotlib.figure import Figure
 
 from .. import _validate, plots, regions
-from ._base import Explorable, params_json
+from ._base import Explorable, first_layer_unit, params_json
 
 __all__ = ["MoveOneNeuron"]
 
@@ -100,10 +100,7 @@ class MoveOneNeuron(Explorable):
 
     @traitlets.validate("unit")
     def _check_unit(self, proposal: Any) -> int:
-        unit = _validate.integer(proposal["value"], "unit", minimum=0)
-        n1 = len(self.params[0][1]) if self.params else 1
-        _validate.check(unit < n1, "unit", f"be a first-layer unit index below {n1}", str(unit))
-        return unit
+        return first_layer_unit(proposal["value"], self.params)
 
     def network(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The current weights as ``[(W, b), ...]`` float64 NumPy arrays."""
