@@ -68,12 +68,20 @@ book: $(STAMP)
 	-$(VENV)/bin/jcache project -p $(CACHE) execute --executor local-parallel --timeout 300
 	$(JB) build . --builder html -W --keep-going
 
-# Lint (ruff check), formatting (ruff format) and types (mypy), configured in pyproject.toml.
+# Lint (ruff check), formatting (ruff format) and types (mypy), configured in pyproject.toml. The tools
+# live in their own environment (requirements-lint.txt); mypy checks the code against .venv's packages.
 LINTED := code tests _ext benchmarks tools
-lint: $(TEST_STAMP)
-	$(VENV)/bin/ruff check $(LINTED)
-	$(VENV)/bin/ruff format --check $(LINTED)
-	$(VENV)/bin/mypy
+LINT_VENV := .venv-lint
+LINT_STAMP := $(LINT_VENV)/.installed
+$(LINT_STAMP): requirements-lint.txt
+	$(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/python -m pip install --quiet -r requirements-lint.txt
+	touch $@
+
+lint: $(TEST_STAMP) $(LINT_STAMP)
+	$(LINT_VENV)/bin/ruff check $(LINTED)
+	$(LINT_VENV)/bin/ruff format --check $(LINTED)
+	$(LINT_VENV)/bin/mypy --python-executable $(PY)
 
 test-lib: lint npm-assets
 	$(PY) -m pytest -n 2 --ignore=tests/browser
