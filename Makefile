@@ -1,6 +1,6 @@
 # Two commands on a fresh machine (only Python 3.11 and make needed):
 #   make book   builds the website into _build/html
-#   make test   runs every test: library, doctests, chapter execution, the book build, the browser suite
+#   make test   runs every test: lint and types, library, doctests, chapter execution, the book build, the browser suite
 #   make lab    starts JupyterLab on 127.0.0.1 with the chapters opening as notebooks (as on Binder)
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -15,7 +15,7 @@ LAB_PORT ?= 8888
 export JAX_PLATFORMS := cpu
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test test-lib test-browser npm-assets lab format-chapters vendor-thebe serve clean
+.PHONY: book test test-lib lint test-browser npm-assets lab format-chapters vendor-thebe serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,32 +47,43 @@ npm-assets:
 	else echo "SKIPPED the npm test assets: npm not found (apt-get install npm); their tests will skip"; fi
 
 # The execution cache is keyed on each chapter's code. Everything else a chapter's output depends
-# on goes into this hash: the library, the pins, the execution settings (the `execute:` section of
-# _config.yml) and the book seed RELULAB_SEED. When it differs from the hash stored with the cache,
-# the cache is emptied and the new hash is stored at once, so a build that fails later never throws
-# away results that are already current.
+# on is its key (tools/cache_key.py): the library's files, the installed versions of the packages the
+# book runs on, the execution settings parsed from _config.yml and the book seed RELULAB_SEED. When the key differs from the one
+# stored with the cache, `python -m tools cache` says what changed, empties the cache and stores the
+# new key at once, so a build that fails later never throws away results that are already current.
 RELULAB_SEED ?= 0
 export RELULAB_SEED
 CACHE := _build/.jupyter_cache
-EXEC_SETTINGS = $(shell sed -n '/^execute:/,/^[^ \#]/p' _config.yml | grep -v '^ *\#')
-LIB_HASH = $(shell (echo "RELULAB_SEED=$(RELULAB_SEED)"; echo "$(EXEC_SETTINGS)"; cat requirements.txt $$(find code/relulab -type f \( -name '*.py' -o -name '*.js' \) | LC_ALL=C sort)) | sha256sum | cut -d' ' -f1)
-# The chapters the toc lists (every `file:` entry under chapters/), in reading order.
-CHAPTERS = $(shell sed -n 's/^ *- *file: *\(chapters\/[^ ]*\) *$$/\1.md/p' _toc.yml)
 
 # The chapters are independent notebooks: jupyter-cache executes the ones whose code changed two at a
 # time (one per core) before Sphinx reads them, and the build then takes their outputs from the cache.
 # A chapter that fails here is executed again by the build, which reports its error and fails.
+# The chapters are those the toc lists, read with Jupyter Book's own parser (python -m tools chapters).
 book: $(STAMP)
 	@mkdir -p _build
 	@rm -rf _build/html   # no stale pages from earlier builds; the execution cache lives outside it
-	@if [ "$$(cat _build/.relulab.sha256 2>/dev/null)" != "$(LIB_HASH)" ]; then \
-		echo "relulab, the execution settings, the pins or RELULAB_SEED changed since the cache was filled: clearing it"; \
-		rm -rf $(CACHE); echo "$(LIB_HASH)" > _build/.relulab.sha256; fi
-	@(yes | $(VENV)/bin/jcache notebook -p $(CACHE) clear; yes | $(VENV)/bin/jcache notebook -p $(CACHE) add --reader myst_nb_md $(CHAPTERS)) > /dev/null
+	@$(PY) -m tools cache $(CACHE)
+	@chapters=$$($(PY) -m tools chapters) && \
+		(yes | $(VENV)/bin/jcache notebook -p $(CACHE) clear; yes | $(VENV)/bin/jcache notebook -p $(CACHE) add --reader myst_nb_md $$chapters) > /dev/null
 	-$(VENV)/bin/jcache project -p $(CACHE) execute --executor local-parallel --timeout 300
 	$(JB) build . --builder html -W --keep-going
 
-test-lib: $(TEST_STAMP) npm-assets
+# Lint (ruff check), formatting (ruff format) and types (mypy), configured in pyproject.toml. The tools
+# live in their own environment (requirements-lint.txt); mypy checks the code against .venv's packages.
+LINTED := code tests _ext benchmarks tools
+LINT_VENV := .venv-lint
+LINT_STAMP := $(LINT_VENV)/.installed
+$(LINT_STAMP): requirements-lint.txt
+	$(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/python -m pip install --quiet -r requirements-lint.txt
+	touch $@
+
+lint: $(TEST_STAMP) $(LINT_STAMP)
+	$(LINT_VENV)/bin/ruff check $(LINTED)
+	$(LINT_VENV)/bin/ruff format --check $(LINTED)
+	$(LINT_VENV)/bin/mypy --python-executable $(PY)
+
+test-lib: lint npm-assets
 	$(PY) -m pytest -n 2 --ignore=tests/browser
 
 test-browser: $(TEST_STAMP) $(LAB_STAMP) npm-assets
@@ -96,7 +107,7 @@ lab: $(LAB_STAMP)
 # Rewrites every chapter in _toc.yml in the exact form JupyterLab (jupytext) saves it, so opening
 # and saving a chapter leaves it byte-identical (checked by tests/test_roundtrip.py).
 format-chapters: $(STAMP)
-	$(PY) tests/format_chapters.py
+	PYTHONPATH=. $(PY) tests/format_chapters.py
 
 # Live Code's thebe, self-hosted: the npm package's lib/ (no source maps) copied into _extra/thebe,
 # with its npm integrity and a checksum of every file (tests/browser/test_thebe.py checks them).

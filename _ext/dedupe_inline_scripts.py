@@ -17,7 +17,8 @@ Enabled from ``_config.yml``::
         dedupe_inline_scripts: _ext
 
 It lives in ``_ext`` with the book's other local extensions (not in ``_static``,
-which Sphinx copies to the site); the page output is the only thing it changes. ``tests/browser`` checks that no page logs a console error.
+which Sphinx copies to the site); the page output is the only thing it changes. ``tests/browser``
+checks that no page logs a console error.
 """
 
 from __future__ import annotations

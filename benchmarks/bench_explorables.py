@@ -113,7 +113,8 @@ def browser_timings(moves: int, repeats: int) -> None:
                 page = b.new_page(viewport={"width": 900, "height": 900})
                 page.goto(server.url, wait_until="load")
                 page.wait_for_function(
-                    "() => [...document.querySelectorAll('[data-relulab-explorable]')].every(e => e.dataset.relulabReady)"
+                    "() => [...document.querySelectorAll('[data-relulab-explorable]')]"
+                    ".every(e => e.dataset.relulabReady)"
                 )
                 sel = '[data-relulab-explorable="two_layer"] [aria-label="kink of first-layer unit u1"]'
                 page.evaluate(MOVE_JS, sel)
@@ -131,7 +132,8 @@ def browser_timings(moves: int, repeats: int) -> None:
                 print(
                     f"1-10-10-1 pointer move (recompute + redraw + layout), {len(t)} moves "
                     f"({regions.count_pieces_1d(one, -3.0, 3.0)} pieces at the start): "
-                    f"median {statistics.median(t):.2f} ms, p95 {pct(t, 95):.2f} ms, max {max(t):.2f} ms (target p95 <= 4 ms)"
+                    f"median {statistics.median(t):.2f} ms, p95 {pct(t, 95):.2f} ms, max {max(t):.2f} ms "
+                    "(target p95 <= 4 ms)"
                 )
                 r = page.evaluate(REGIONS_JS, {"repeats": repeats})
                 print(
@@ -150,7 +152,16 @@ NODE_CPU_JS = """
 import * as core from "./explorables/core.mjs";
 import { readFileSync } from "node:fs";
 const { one, two, repeats } = JSON.parse(readFileSync("./nets.json", "utf8"));
-const cpu = (f) => { const t = []; for (let i = 0; i < repeats; i++) { const c = process.cpuUsage(); f(); const d = process.cpuUsage(c); t.push((d.user + d.system) / 1000); } return t.sort((a, b) => a - b); };
+const cpu = (f) => {
+  const t = [];
+  for (let i = 0; i < repeats; i++) {
+    const c = process.cpuUsage();
+    f();
+    const d = process.cpuUsage(c);
+    t.push((d.user + d.system) / 1000);
+  }
+  return t.sort((a, b) => a - b);
+};
 for (let i = 0; i < 50; i++) { core.regions2d(two, [-2, 2, -2, 2]); core.breakpoints1d(one, -3, 3); }
 const q = (t, p) => t[Math.min(t.length - 1, Math.floor(p * t.length))];
 const r = cpu(() => core.regions2d(two, [-2, 2, -2, 2])), b = cpu(() => core.breakpoints1d(one, -3, 3));

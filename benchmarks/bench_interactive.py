@@ -121,16 +121,16 @@ def bench(name, make, repeats):
 
     def step(vals):
         t0, c0 = time.perf_counter(), time.process_time()
-        f.live_update(**dict(zip(names, map(float, vals))))
+        f.live_update(**dict(zip(names, map(float, vals), strict=True)))
         return time.perf_counter() - t0, time.process_time() - c0
 
     for vals in order[:5]:  # warm-up: jit compile, first background
         step(vals)
-    live, cpu = zip(*[step(vals) for vals in order[5:]])
+    live, cpu = zip(*[step(vals) for vals in order[5:]], strict=True)
 
     def full_step(vals):
         t0 = time.perf_counter()
-        f.update(**dict(zip(names, map(float, vals))))
+        f.update(**dict(zip(names, map(float, vals), strict=True)))
         f.render(LIVE_DPI, blit=False)
         return time.perf_counter() - t0
 
@@ -246,7 +246,8 @@ def main(argv=None):
         )
         print(
             f"{'':<26} website: {r['frames']} frames ({r['unique_frames']} unique) at {r['frame_dpi']:g} dpi, "
-            f"{r['frame_mean_ms']:.0f} ms each to render and encode (CPU {r['frame_cpu_mean_ms']:.0f}); frames {r['frame_bytes'] / 1e3:.0f} kB, "
+            f"{r['frame_mean_ms']:.0f} ms each to render and encode (CPU {r['frame_cpu_mean_ms']:.0f}); "
+            f"frames {r['frame_bytes'] / 1e3:.0f} kB, "
             f"player HTML {r['html_bytes'] / 1e3:.0f} kB, gzipped {r['html_gzip_bytes'] / 1e3:.0f} kB"
         )
     if args.json:

@@ -95,7 +95,9 @@ def bench(model: str, n_seeds: int, n_lrs: int, steps: int, batch_size: int | No
     for name in ["sweep (vmap)", "sweep (lax.map)"]:
         diff = np.abs(results[name] - reference)  # (seed, lr, step)
         bad = diff > 1e-4 * np.maximum(1.0, np.abs(reference))
-        parted = [(seeds[i], lrs[j], int(np.argmax(bad[i, j]))) for i, j in zip(*np.nonzero(bad.any(axis=-1)))]
+        parted = [
+            (seeds[i], lrs[j], int(np.argmax(bad[i, j]))) for i, j in zip(*np.nonzero(bad.any(axis=-1)), strict=True)
+        ]
         agreement[name] = dict(
             agree=int((~bad.any(axis=-1)).sum()),
             parted=parted,
@@ -138,7 +140,8 @@ def main() -> None:
             )
             for s, lr, t in a["parted"]:
                 print(
-                    f"      seed {s}, learning rate {lr:.3g}: curves part at step {t} (rounding differences amplified by training)"
+                    f"      seed {s}, learning rate {lr:.3g}: curves part at step {t} "
+                    "(rounding differences amplified by training)"
                 )
     print(f"\nload average at the end {os.getloadavg()}")
 

@@ -2,48 +2,40 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/time_chapters.py                  # every chapter in _toc.yml
-    .venv/bin/python benchmarks/time_chapters.py chapters/continuity.md
+    .venv/bin/python -m benchmarks.time_chapters                      # every chapter in _toc.yml
+    .venv/bin/python -m benchmarks.time_chapters chapters/continuity.md
+    RELULAB_SEED=3 .venv/bin/python -m benchmarks.time_chapters chapters/continuity.md
 
-Each chapter runs in a fresh kernel, as on Binder; the time includes kernel start-up and
-JAX compilation. Outputs that went to stderr are reported, since the book treats them as errors.
+Each chapter runs in a fresh kernel, as on Binder, through the runner the chapter test uses
+(:func:`tools.chapters.run_chapter`); the time includes kernel start-up and JAX compilation.
+Outputs that went to stderr are reported, since the book treats them as errors. The load average
+is printed first: on a busy machine the times are not to be trusted.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
-import jupytext
-from book_toc import ROOT, toc_chapters  # benchmarks/book_toc.py, shared with tests/test_chapters.py
-from nbclient import NotebookClient
-
-
-def run(path: Path) -> tuple[float, list[str]]:
-    nb = jupytext.read(path)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-    start = time.perf_counter()
-    client.execute(env=dict(os.environ, JAX_PLATFORMS="cpu"))
-    elapsed = time.perf_counter() - start
-    stderr = [
-        out.get("text", "")[:300]
-        for cell in nb.cells
-        if cell.cell_type == "code"
-        for out in cell.get("outputs", [])
-        if out.get("name") == "stderr"
-    ]
-    return elapsed, stderr
+try:
+    from tools import ROOT
+    from tools.chapters import run_chapter
+    from tools.toc import toc_chapters
+except ModuleNotFoundError as err:  # run as a file, the repository root is not on the path
+    if err.name != "tools":
+        raise
+    sys.exit("run it from the repository root as: .venv/bin/python -m benchmarks.time_chapters [chapters/NAME.md ...]")
 
 
 def main(argv: list[str]) -> int:
     paths = [Path(a).resolve() for a in argv] or toc_chapters()
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     status = 0
     for path in paths:
-        elapsed, stderr = run(path)
-        print(f"{path.relative_to(ROOT)}: {elapsed:.1f} s" + (f"  STDERR: {stderr}" if stderr else ""))
-        status |= bool(stderr)
+        run = run_chapter(path, timeout=600)
+        print(f"{path.relative_to(ROOT)}: {run.seconds:.1f} s" + (f"  STDERR: {run.problems}" if run.problems else ""))
+        status |= bool(run.problems)
     return status
 
 

@@ -6,8 +6,10 @@
   cannot silently mix int and float arrays. Rank promotion stays allowed on
   purpose: the book's notation ``x @ W + b`` broadcasts a bias of shape
   ``(n_out,)`` over the batch.
-* ``benchmarks/`` is importable, for the table-of-contents parser
-  ``book_toc`` that the chapter test shares with ``benchmarks/time_chapters.py``.
+* The repository root and ``_ext/`` are importable (``pythonpath`` in ``pyproject.toml``): the
+  tests use the build tools of ``tools/`` (toc, chapter runner) and the Sphinx extensions.
+* Under ``CI=true`` a skipped test fails (:mod:`tools.ci_skips`): CI installs everything the
+  tests need, so a skip there would hide a test that did not run.
 * Long tests run first: chapter executions, then tests marked ``slow`` (and the
   training doctests, marked here), then the rest. With ``pytest -n 2`` (and the
   ``--dist worksteal`` of ``pyproject.toml``) the two workers then finish together
@@ -16,15 +18,14 @@
 """
 
 import os
-import sys
-from pathlib import Path
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import jax  # noqa: E402
 import matplotlib  # noqa: E402
 import pytest  # noqa: E402
+
+from tools.ci_skips import pytest_make_collect_report, pytest_runtest_makereport  # noqa: E402, F401
 
 matplotlib.use("Agg")
 jax.config.update("jax_numpy_dtype_promotion", "strict")

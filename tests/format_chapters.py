@@ -36,8 +36,7 @@ import jupytext
 import nbformat
 from jupytext.config import load_jupytext_config
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from book_toc import toc_chapters  # noqa: E402  the one toc parser, shared with the tests and benchmarks
+from tools.toc import toc_chapters  # the toc as Jupyter Book reads it (make runs this with PYTHONPATH=.)
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "chapters" / "_template.md"

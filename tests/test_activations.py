@@ -149,7 +149,9 @@ def test_switch_picks_the_activation_by_traced_index():
 
 
 def test_switch_bad_input():
-    with pytest.raises(ValueError, match=r"acts must be a non-empty sequence"):
+    with pytest.raises(
+        ValueError, match=r"acts must be a sequence of activation names or callables with at least 1 entry"
+    ):
         A.switch(0, [])
     with pytest.raises(TypeError, match=r"acts must be a sequence of activation names or callables, got str"):
         A.switch(0, "relu")

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import jupytext
 import pytest
-from book_toc import toc_chapters  # benchmarks/book_toc.py (on the path via tests/conftest.py)
-from nbclient import NotebookClient
+
+from tools.chapters import run_chapter
+from tools.toc import toc_chapters
 
 CHAPTERS = toc_chapters()
 TEST_SEED = os.environ.get("RELULAB_TEST_SEED", "3")
@@ -40,23 +41,5 @@ def test_the_toc_lists_executable_chapters():
 @pytest.mark.chapters
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
 def test_chapter_executes_without_errors_or_stderr(path: Path):
-    nb = jupytext.read(path)
-    env = dict(os.environ, JAX_PLATFORMS="cpu", PYDEVD_DISABLE_FILE_VALIDATION="1", RELULAB_SEED=TEST_SEED)
-    client = NotebookClient(
-        nb,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        allow_errors=False,
-    )
-    client.execute(env=env)  # raises CellExecutionError on the first failing cell
-    problems = []
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream" and out.get("name") == "stderr":
-                problems.append(f"cell {index}: stderr: {out.get('text', '')[:500]}")
-            if out.get("output_type") == "error":
-                problems.append(f"cell {index}: {out.get('ename')}: {out.get('evalue')}")
-    assert not problems, f"{path.name}:\n" + "\n".join(problems)
+    run = run_chapter(path, seed=TEST_SEED)  # raises CellExecutionError on the first failing cell
+    assert not run.problems, f"{path.name}:\n" + "\n".join(run.problems)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import jax
 import jax.numpy as jnp
-import matplotlib
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matplotlib.figure import Figure
 
 from relulab import conv
 from relulab.activations import relu
@@ -108,8 +109,8 @@ def test_conv2d_single_equals_batch_and_vmap():
     xs = rng.normal(size=(3, 6, 6, 2)).astype(np.float32)
     w = rng.normal(size=(3, 3, 2, 5)).astype(np.float32)
     batch = conv.conv2d_batch(xs, w, padding="SAME")
-    single = jnp.stack([conv.conv2d(x, w, padding="SAME") for x in xs])
-    vmapped = jax.vmap(lambda x: conv.conv2d(x, w, padding="SAME"))(xs)
+    single = jnp.stack([conv.conv2d_image(x, w, padding="SAME") for x in xs])
+    vmapped = jax.vmap(lambda x: conv.conv2d_image(x, w, padding="SAME"))(xs)
     np.testing.assert_allclose(np.asarray(single), np.asarray(batch), rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(np.asarray(vmapped), np.asarray(batch), rtol=RTOL, atol=ATOL)
 
@@ -172,7 +173,7 @@ def test_property_opposite_pair_keeps_everything(seed):
     img = rng.normal(size=(6, 6)).astype(np.float32)
     ker = rng.normal(size=(3, 3)).astype(np.float32)
     bank = conv.as_hwio([ker, -ker])
-    maps = conv.conv2d(img[:, :, None], bank)
+    maps = conv.conv2d_image(img[:, :, None], bank)
     z, zneg = maps[..., 0], maps[..., 1]
     np.testing.assert_allclose(np.asarray(zneg), -np.asarray(z), rtol=0, atol=1e-6)
     np.testing.assert_allclose(np.asarray(relu(z) - relu(zneg)), np.asarray(z), rtol=0, atol=1e-6)
@@ -264,15 +265,20 @@ def test_avg_pool_ranks_agree_and_does_not_commute_with_relu():
     assert float(conv.avg_pool(relu(w))[0, 0]) == 0.25 and float(relu(conv.avg_pool(w))[0, 0]) == 0.0
 
 
-def test_old_names_are_aliases():
-    """conv.conv2d (one image) is conv2d_image; plot_feature_map now lives in relulab.plots."""
-    from relulab import plots
+def test_no_ambiguous_aliases_and_no_matplotlib():
+    """conv2d (one image here, a CNN layer in nets) is gone: conv2d_image, conv2d_batch and
+    nets.conv_layer say what they take. The module does not import matplotlib (relulab.train
+    imports it through relulab.nets), checked in a fresh interpreter."""
+    from relulab import nets
 
-    assert conv.conv2d is conv.conv2d_image
-    assert conv.plot_feature_map is plots.plot_feature_map
-    from relulab.conv import plot_feature_map
-
-    assert plot_feature_map is plots.plot_feature_map
+    assert not hasattr(conv, "conv2d") and not hasattr(nets, "conv2d")
+    assert not hasattr(conv, "plot_feature_map")  # it is relulab.plots.plot_feature_map
+    code = (
+        "import sys, relulab.conv, relulab.nets, relulab.train, relulab.data, relulab.dead, relulab.regions; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]", out.stdout
 
 
 def test_max_pool_ranks_agree():
@@ -310,33 +316,34 @@ def test_active_fraction():
         (
             lambda: conv.conv2d_batch(np.ones((5, 5, 1)), np.ones((3, 3, 1, 1))),
             ValueError,
-            r"images must have rank 4 with layout \(N, H, W, C_in\), got shape \(5, 5, 1\)",
+            r"images must have shape \(N, H, W, C_in\) with every size >= 1, got shape \(5, 5, 1\)",
         ),
         (
             lambda: conv.conv2d_batch(np.ones((1, 5, 5, 1)), np.ones((3, 3, 1))),
             ValueError,
-            r"kernel must have rank 4 .* got shape \(3, 3, 1\)",
+            r"kernel must have shape \(kh, kw, C_in, C_out\) .* got shape \(3, 3, 1\)",
         ),
         (
             lambda: conv.conv2d_batch(np.ones((1, 5, 5, 2)), np.ones((3, 3, 1, 4))),
             ValueError,
-            r"kernel must have C_in = 2 to match images of shape \(1, 5, 5, 2\), got shape \(3, 3, 1, 4\)",
+            r"kernel must have shape \(kh, kw, 2, C_out\) to match images of shape \(1, 5, 5, 2\), "
+            r"got shape \(3, 3, 1, 4\)",
         ),
         (lambda: conv.conv2d_batch(np.ones((0, 5, 5, 1)), np.ones((3, 3, 1, 1))), ValueError, r"every size >= 1"),
         (
-            lambda: conv.conv2d(np.ones((5, 5)), np.ones((3, 3, 1, 1))),
+            lambda: conv.conv2d_image(np.ones((5, 5)), np.ones((3, 3, 1, 1))),
             ValueError,
-            r"image must have rank 3 with layout \(H, W, C_in\), got shape \(5, 5\)",
+            r"image must have shape \(H, W, C_in\) with every size >= 1, got shape \(5, 5\)",
         ),
         (
             lambda: conv.filter2d(np.ones((5, 5, 1)), np.ones((3, 3))),
             ValueError,
-            r"image must have rank 2 with layout \(H, W\), got shape \(5, 5, 1\)",
+            r"image must have shape \(H, W\) with every size >= 1, got shape \(5, 5, 1\)",
         ),
         (
             lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3, 1, 1))),
             ValueError,
-            r"kernel must have rank 2 with layout \(kh, kw\)",
+            r"kernel must have shape \(kh, kw\) with every size >= 1",
         ),
         (
             lambda: conv.filter2d(np.ones((2, 5)), np.ones((3, 3))),
@@ -371,21 +378,45 @@ def test_active_fraction():
         (
             lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding=(1, 2)),
             TypeError,
-            r"padding must be .* got \(1, 2\)",
+            r"padding\[0\] must be a pair \(before, after\) of non-negative ints, got int 1",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding=((1, 1), (1, 1), (1, 1))),
+            ValueError,
+            r"padding must be 'VALID', 'SAME', .* with exactly 2 entries, got \(\(1, 1\), \(1, 1\), \(1, 1\)\)",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), padding=((1, 1), (1, -1))),
+            ValueError,
+            r"padding\[1\]\[1\] must be a non-negative integer \(>= 0\), got -1",
         ),
         (
             lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), stride=0),
             ValueError,
-            r"stride must be a positive int or a pair of them, got 0",
+            r"stride must be a positive integer \(>= 1\), got 0",
         ),
         (
             lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), stride=1.5),
             TypeError,
-            r"stride must be a positive int",
+            r"stride must be a positive integer \(>= 1\), got float 1.5",
         ),
-        (lambda: conv.as_hwio(np.ones((3, 3))), ValueError, r"kernels must have rank 3"),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), stride=(1, 2, 3)),
+            ValueError,
+            r"stride must be a positive int or a pair of them with exactly 2 entries, got \(1, 2, 3\)",
+        ),
+        (
+            lambda: conv.filter2d(np.ones((5, 5)), np.ones((3, 3)), stride="2"),
+            TypeError,
+            r"stride must be a positive int or a pair of them, got str '2'",
+        ),
+        (lambda: conv.as_hwio(np.ones((3, 3))), ValueError, r"kernels must have shape \(K, kh, kw\)"),
         (lambda: conv.as_hwio([np.ones((3, 3)), np.ones((2, 2))]), ValueError, r"kernels must all have the same shape"),
-        (lambda: conv.as_hwio([]), ValueError, r"at least one kernel"),
+        (
+            lambda: conv.as_hwio([]),
+            ValueError,
+            r"kernels must be a sequence of 2D kernels with at least 1 entry, got \[\]",
+        ),
         (lambda: conv.max_pool(np.ones((5,))), ValueError, r"x must have shape \(H, W\)"),
         (
             lambda: conv.max_pool(np.ones((1, 5))),
@@ -395,7 +426,7 @@ def test_active_fraction():
         (
             lambda: conv.max_pool(np.ones((4, 4)), 0),
             ValueError,
-            r"size must be a positive int or a pair of them, got 0",
+            r"size must be a positive integer \(>= 1\), got 0",
         ),
         (lambda: conv.active_fraction([]), ValueError, r"at least one entry"),
         (
@@ -415,55 +446,3 @@ def test_mixed_float_dtypes_under_strict_promotion():
     # float32 kernel must not raise a promotion error.
     out = conv.filter2d(np.ones((4, 4), np.float16), np.ones((3, 3), np.float32))
     np.testing.assert_allclose(np.asarray(out), 9.0)
-
-
-# ---------------------------------------------------------------------------- plotting
-
-
-def test_plot_feature_map_symmetric_limits_and_colorbar():
-    fig = Figure()
-    ax = fig.subplots()
-    im = conv.plot_feature_map(np.array([[-3.0, 1.0], [0.0, 2.0]]), ax=ax, colorbar=True, alpha=0.5)
-    assert im.get_clim() == (-3.0, 3.0)
-    assert im.get_cmap().name == "RdBu_r"
-    assert im.get_alpha() == 0.5
-    assert im.colorbar is not None
-    np.testing.assert_array_equal(im.get_array(), [[-3.0, 1.0], [0.0, 2.0]])
-    # zero maps to the middle of the colour map
-    assert im.norm(0.0) == pytest.approx(0.5)
-
-
-def test_plot_feature_map_shared_vmax_zero_map_and_cmap():
-    fig = Figure()
-    ax1, ax2 = fig.subplots(1, 2)
-    im = conv.plot_feature_map(np.zeros((3, 3)), ax=ax1)
-    assert im.get_clim() == (-1.0, 1.0)
-    im2 = conv.plot_feature_map(np.ones((3, 3)), ax=ax2, vmax=4.0, cmap="PuOr")
-    assert im2.get_clim() == (-4.0, 4.0) and im2.get_cmap().name == "PuOr"
-
-
-def test_plot_feature_map_default_axes():
-    import matplotlib.pyplot as plt
-
-    assert matplotlib.get_backend().lower() == "agg"
-    fig = plt.figure()
-    try:
-        im = conv.plot_feature_map(np.eye(3) - 0.5)
-        assert im.axes is fig.axes[0]
-    finally:
-        plt.close(fig)
-
-
-@pytest.mark.parametrize(
-    "kwargs,exc,match",
-    [
-        ({"fmap": np.ones(3)}, ValueError, r"fmap must be a 2D array \(H, W\), got shape \(3,\)"),
-        ({"fmap": np.ones((2, 2)), "vmax": 0.0}, ValueError, r"vmax must be a positive finite number"),
-        ({"fmap": np.ones((2, 2)), "vmax": np.nan}, ValueError, r"vmax must be a positive finite number"),
-        ({"fmap": np.ones((2, 2), bool)}, TypeError, r"fmap must be an array of real numbers, got dtype bool"),
-    ],
-)
-def test_plot_feature_map_errors(kwargs, exc, match):
-    ax = Figure().subplots()
-    with pytest.raises(exc, match=match):
-        conv.plot_feature_map(ax=ax, **kwargs)

@@ -32,9 +32,12 @@ def test_digits_is_a_partition_of_sklearn_digits(raw):
     bunch = load_digits()
     ours = np.concatenate([np.asarray(raw.X_train), np.asarray(raw.X_test)]) * 16.0
     labels = np.concatenate([np.asarray(raw.y_train), np.asarray(raw.y_test)])
+
     # same multiset of (image, label) rows as sklearn's data
-    key = lambda X, y: sorted(map(tuple, np.column_stack([np.round(X), y]).astype(int).tolist()))
-    assert key(ours, labels) == key(bunch.data, bunch.target)
+    def rows(X, y):
+        return sorted(map(tuple, np.column_stack([np.round(X), y]).astype(int).tolist()))
+
+    assert rows(ours, labels) == rows(bunch.data, bunch.target)
     assert raw.X_train.min() >= 0 and raw.X_train.max() <= 1
 
 
@@ -43,7 +46,7 @@ def test_digits_split_is_stratified_fixed_and_disjoint(raw):
     counts_all = counts_test + np.bincount(np.asarray(raw.y_train), minlength=10)
     np.testing.assert_array_equal(counts_test, np.round(0.25 * counts_all).astype(int))
     again = data.digits(normalise=False, flat=True)
-    for a, b in zip(raw, again):
+    for a, b in zip(raw, again, strict=True):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     # (train + test is exactly sklearn's dataset, see the partition test, so they are disjoint by index)
     small = data.digits(normalise=False, flat=True, test_fraction=0.1)
@@ -169,13 +172,13 @@ def test_curve_random_inputs_sorted_in_interval_and_noise():
             data.curve,
             dict(key=KEY, n=10, interval=(1.0, 0.0)),
             ValueError,
-            r"interval must satisfy low < high, got \(1.0, 0.0\)",
+            r"interval must have low < high, got \(1.0, 0.0\)",
         ),
         (
             data.curve,
             dict(key=KEY, n=10, interval=3),
             TypeError,
-            r"interval must be a pair \(low, high\) of numbers, got 3",
+            r"interval must be a pair \(low, high\) of numbers, got int 3",
         ),
         (
             data.curve,

@@ -140,7 +140,7 @@ def test_matches_numpy_reference(seed, widths, batch, shift):
     masks = dead_units(params, X)
     ref = np_dead_reference(params, X)
     # values within float32 rounding of 0 could flip: skip those examples' decision
-    for m, r, z in zip(masks, ref, hidden_preactivations(params, X)):
+    for m, r, z in zip(masks, ref, hidden_preactivations(params, X), strict=True):
         near_zero = np.any(np.abs(np.asarray(z)) < 1e-5, axis=0)
         np.testing.assert_array_equal(np.asarray(m)[~near_zero], r[~near_zero])
     total = sum(m.size for m in ref)
@@ -153,7 +153,7 @@ def test_adding_inputs_can_only_revive():
     """Dead on X ∪ Y implies dead on X: the mask is monotone in the data set."""
     params = random_params(3, [4, 8, 8, 1], bias_shift=-1.0)
     X = np.random.default_rng(4).normal(size=(20, 4)).astype(np.float32)
-    for big, small in zip(dead_units(params, X), dead_units(params, X[:5])):
+    for big, small in zip(dead_units(params, X), dead_units(params, X[:5]), strict=True):
         assert bool(jnp.all(~big | small))
 
 
@@ -243,7 +243,8 @@ def test_linear_model_has_no_hidden_layers():
             [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((4, 1)), jnp.ones(1))],
             jnp.ones((1, 2)),
             ValueError,
-            r"params\[1\] W must have n_in = previous n_out, i\.e\. shape \(3, n_out\) since the previous layer has 3 outputs, got shape \(4, 1\)",
+            r"params\[1\] W must have n_in = previous n_out, i\.e\. shape \(3, n_out\) since the previous layer "
+            r"has 3 outputs, got shape \(4, 1\)",
         ),
         (
             [(jnp.ones((2, 0)), jnp.ones(0)), (jnp.ones((0, 1)), jnp.ones(1))],
@@ -255,19 +256,20 @@ def test_linear_model_has_no_hidden_layers():
             [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],
             jnp.ones(2),
             ValueError,
-            r"X must have shape \(batch, 2\), got shape \(2,\) \(use X\[None, :\]",
+            r"X must have shape \(batch, 2\) with every size >= 1 to match the first layer \(use X\[None, :\] for a "
+            r"single input\), got shape \(2,\)",
         ),
         (
             [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],
             jnp.ones((4, 3)),
             ValueError,
-            r"X must have shape \(batch, 2\) to match the first layer, got shape \(4, 3\)",
+            r"X must have shape \(batch, 2\) with every size >= 1 to match the first layer, got shape \(4, 3\)",
         ),
         (
             [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],
             jnp.ones((0, 2)),
             ValueError,
-            "at least one input",
+            r"X must have shape \(batch, 2\) with every size >= 1 .*got shape \(0, 2\)",
         ),
         (
             [(jnp.ones((2, 3)), jnp.ones(3)), (jnp.ones((3, 1)), jnp.ones(1))],

@@ -89,7 +89,7 @@ def test_a_new_explorable_is_a_view_and_a_small_subclass():
 
     fragment = Demo().to_html()
     assert website_state(fragment) == {"activation": "tanh", "x": 0.0, "lo": -1.0, "hi": 1.0}
-    with pytest.raises(ValueError, match=r"_view must name a module of relulab.explorables"):
+    with pytest.raises(ValueError, match=r"Bad._view must be one of activations.mjs, core.mjs, .*, got 'nothing.mjs'"):
 
         class Bad(Explorable):  # noqa: F841
             _view = "nothing.mjs"
@@ -166,7 +166,7 @@ def test_activation_regions_count_is_relulabs():
 def test_module_names_and_package_data():
     names = explorables.module_names()
     assert {"core.mjs", "host.mjs", "ui.mjs", *VIEWS} <= set(names)
-    with pytest.raises(ValueError, match="name must be one of the package's modules"):
+    with pytest.raises(ValueError, match=r"name must be one of activations.mjs, core.mjs, .*, got '../_base.py'"):
         explorables.source("../_base.py")
 
 
@@ -186,7 +186,8 @@ def test_bundles_and_modules_load_in_node(tmp_path):
     explorables.copy_modules(tmp_path / "files")
     script = (
         "const out = {};"
-        f"for (const v of {json.dumps(VIEWS)}) {{ const m = await import('./' + v); out[v] = typeof m.default.render; }}"
+        f"for (const v of {json.dumps(VIEWS)}) {{"
+        " const m = await import('./' + v); out[v] = typeof m.default.render; }"
         "const ui = await import('./files/ui.mjs'); out.palette = ui.PALETTE;"
         "console.log(JSON.stringify(out));"
     )
@@ -228,3 +229,14 @@ def test_sphinx_extension_adds_the_host_only_where_used(tmp_path):
     latex = SimpleNamespace(builder=SimpleNamespace(format="latex"), outdir=str(tmp_path / "latex"))
     ext.copy_modules(latex)
     assert not (tmp_path / "latex").exists()
+
+
+def test_the_views_read_the_books_style_file():
+    """style.mjs is relulab/style.json as an ES module (current: regenerate with style_module()), and ui.mjs
+    takes the palette, the sign colours and the activation styles from it, as relulab.plots does."""
+    assert explorables.source("style.mjs") == explorables.style_module(), (
+        "style.mjs is stale: write relulab.explorables.style_module() to code/relulab/explorables/style.mjs"
+    )
+    assert "const __relulab_style = " in explorables.bundle("activations.mjs")  # inlined into the widget's bundle
+    ui = explorables.source("ui.mjs")
+    assert 'import { STYLE } from "./style.mjs";' in ui and "#0072B2" not in ui.split("const CSS")[0]

@@ -98,7 +98,7 @@ def networks(draw, n_in: int):
     depth = draw(st.integers(1, 3))
     widths = [n_in] + [draw(st.integers(1, 12)) for _ in range(depth)] + [1]
     params = []
-    for m, n in zip(widths[:-1], widths[1:]):
+    for m, n in zip(widths[:-1], widths[1:], strict=True):
         W = np.array(draw(st.lists(weight, min_size=m * n, max_size=m * n)), np.float64).reshape(m, n)
         b = np.array(draw(st.lists(weight, min_size=n, max_size=n)), np.float64)
         if n > 1 and draw(st.booleans()):  # coincident kinks / lines: a unit that repeats another, scaled
@@ -277,7 +277,7 @@ def test_local_linear_map_is_the_network(core):
     params = nets.random_mlp(rng, [2, 8, 8, 1])
     got = core("regions2d", as_json(params), [-2, 2, -2, 2])
     centres = np.array([np.mean(r["polygon"], axis=0) for r in got])
-    linear = np.array([np.dot(r["grad"], c) + r["offset"] for r, c in zip(got, centres)])
+    linear = np.array([np.dot(r["grad"], c) + r["offset"] for r, c in zip(got, centres, strict=True)])
     want, _ = reference_forward(params, centres)
     np.testing.assert_allclose(linear, want[:, 0], rtol=1e-9, atol=1e-9)
 

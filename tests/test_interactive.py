@@ -220,16 +220,106 @@ def test_html_player_structure():
 
 
 def test_player_script_is_the_packaged_file():
-    """The player's JavaScript is a real file shipped with the package, inlined into the page."""
+    """The player's JavaScript is a real file shipped with the package, inlined whole into the page,
+    and it reads every field the Python side writes into the figure's JSON."""
     from importlib import resources
 
     js = resources.files("relulab.interactive").joinpath("player.js").read_text(encoding="utf-8")
+    code = "\n".join(line for line in js.splitlines() if not line.startswith("//"))
     page = interactive_figure(line_setup(), {"a": [0.0, 1.0]}, alt="x").to_html()
-    body = [line for line in js.splitlines() if line and not line.startswith("//")]
-    assert len(body) > 5 and "__UID__" in js
     uid = re.search(r'id="(relulab-if-[^"]+)"', page).group(1)
-    for line in body:
-        assert line.replace("__UID__", uid) in page
+    scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
+    assert scripts == [code.replace("__UID__", uid)]
+    data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', page).group(1))
+    assert set(data) == {"frames", "index", "shape", "text", "labels", "alt"}
+    for key in data:
+        assert f"d.{key}" in code, f"player.js never reads the figure's {key!r}"
+    for event in ("input", "change"):  # mouse drags fire input, keyboard and clicks change
+        assert f'addEventListener("{event}"' in code
+
+
+# A DOM just large enough for player.js: elements by id, the controls box, event listeners.
+PLAYER_HARNESS = r"""
+const [script, payload, uid, nControls, moves] = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const elements = {};
+function element(id, extra) {
+  const el = { id, value: "0", hidden: false, dataset: {}, attributes: {}, listeners: {}, textContent: "",
+    setAttribute(k, v) { this.attributes[k] = String(v); },
+    addEventListener(type, f) { (this.listeners[type] = this.listeners[type] || []).push(f); },
+    ...extra };
+  elements[id] = el;
+  return el;
+}
+const box = element(uid + "-box", { hidden: true });
+element(uid, { querySelector: (sel) => (sel === ".relulab-if-controls" ? box : null) });
+element(uid + "-data", { textContent: payload });
+element(uid + "-img", { src: "", alt: "" });
+for (let i = 0; i < nControls; i++) { element(uid + "-c" + i); element(uid + "-c" + i + "-out"); }
+globalThis.document = { getElementById: (id) => elements[id] || null };
+new Function(script)();
+const seen = [];
+const snap = () => ({
+  src: elements[uid + "-img"].src, alt: elements[uid + "-img"].alt, hidden: box.hidden,
+  outs: [...Array(nControls).keys()].map((i) => elements[uid + "-c" + i + "-out"].textContent),
+  aria: [...Array(nControls).keys()].map((i) => elements[uid + "-c" + i].attributes["aria-valuetext"]),
+});
+seen.push(snap());
+for (const [control, value, type] of moves) {
+  const input = elements[uid + "-c" + control];
+  input.value = String(value);
+  for (const f of input.listeners[type] || []) f({ type, target: input });
+  seen.push(snap());
+}
+process.stdout.write(JSON.stringify(seen));
+"""
+
+
+def test_player_shows_the_frame_and_alt_text_of_each_grid_point():
+    """player.js, run in Node on a minimal DOM: after every move of a slider (input or change
+    event) the image is the frame Python rendered for that grid point, and the alt text, the
+    visible values and aria-valuetext name that point's values."""
+    import base64
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is needed to run player.js (apt-get install nodejs)")
+    f = interactive_figure(
+        line_setup(),
+        {"a": [0.0, 0.5, 1.0], "b": [-1.0, 1.0]},
+        labels={"a": "slope a"},
+        alt="a line",
+        initial={"a": 0.5, "b": 1.0},
+    )
+    page = f.to_html()
+    uid = re.search(r'id="(relulab-if-[^"]+)"', page).group(1)
+    script = re.findall(r"<script>(.*?)</script>", page, flags=re.S)[0]
+    payload = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', page).group(1)
+    # every grid point, reached by single moves of one slider, by both kinds of event
+    moves = [(1, 1, "input"), (0, 1, "change"), (0, 2, "input"), (1, 0, "change"), (0, 1, "input"), (0, 0, "change")]
+    run = subprocess.run(
+        [node, "-e", PLAYER_HARNESS],
+        input=json.dumps([script.replace("__UID__", uid), payload, uid, 2, moves]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    seen = json.loads(run.stdout)
+    texts = [["0", "0.5", "1"], ["-1", "1"]]
+    frames = f.frames  # C order over (a, b): what Python rendered for each grid point
+    state = [0, 0]  # the harness's inputs start at index 0 (the page's HTML starts at the initial values)
+    states = [list(state)]
+    for control, value, _ in moves:
+        state[control] = value
+        states.append(list(state))
+    assert seen[0]["hidden"] is False  # the script un-hides the controls
+    for (i, j), shown in zip(states, seen, strict=True):
+        assert shown["src"] == "data:image/webp;base64," + base64.b64encode(frames[i * 2 + j]).decode()
+        assert shown["alt"] == f"a line (slope a = {texts[0][i]}, b = {texts[1][j]})"
+        assert shown["outs"] == [texts[0][i], texts[1][j]] == shown["aria"]
+    assert len({s["src"] for s in seen}) == 6  # every grid point was shown, each with its own frame
 
 
 def test_html_ids_unique_and_script_safe():
@@ -331,7 +421,7 @@ def test_pyplot_figure_is_released():
 @pytest.mark.parametrize(
     ("controls", "exc", "match"),
     [
-        ({}, ValueError, "controls must not be empty.*got {}"),
+        ({}, ValueError, "controls must be a dict mapping names .* with at least 1 entry, got {}"),
         ([("a", [0, 1])], TypeError, "controls must be a dict"),
         ({"a": [1.0]}, ValueError, r"controls\['a'\] must be a 1D sequence of at least 2 values, got shape \(1,\)"),
         ({"a": [[0, 1], [2, 3]]}, ValueError, r"got shape \(2, 2\)"),
@@ -342,6 +432,9 @@ def test_pyplot_figure_is_released():
         ({"a": [0.0, np.nan]}, ValueError, r"controls\['a'\] must be finite, got \[0.0, nan\]"),
         ({"a": [0.0, 1.0, 0.0]}, ValueError, r"controls\['a'\] must not repeat a value, got \[0.0, 1.0, 0.0\]"),
         ({"not valid": [0, 1]}, ValueError, "control names must be valid Python identifiers .*got 'not valid'"),
+        ({3: [0, 1]}, TypeError, "control names must be valid Python identifiers .*got int 3"),
+        ({"a": np.float64(2.0)}, TypeError, r"controls\['a'\] must be a 1D sequence of numbers, got float64"),
+        ({"a": np.array([0.0, 1.0])}, None, None),
         (
             {"a": list(range(MAX_FRAMES + 1))},
             ValueError,
@@ -350,26 +443,34 @@ def test_pyplot_figure_is_released():
     ],
 )
 def test_bad_controls(controls, exc, match):
+    if exc is None:  # the valid control next to the bad ones: an array is a sequence of numbers
+        assert interactive_figure(line_setup(), controls, alt="x").shape == (2,)
+        return
     with pytest.raises(exc, match=match):
         interactive_figure(line_setup(), controls, alt="x")
 
 
 def test_bad_labels_alt_initial():
     ok = {"a": [0.0, 1.0]}
-    with pytest.raises(ValueError, match=r"labels must have only controls as keys \(\['a'\]\), got keys \['z'\]"):
+    with pytest.raises(ValueError, match=r"labels must have only the keys 'a', got the keys 'z'"):
         interactive_figure(line_setup(), ok, labels={"z": "zed"}, alt="x")
     with pytest.raises(ValueError, match=r"labels\['a'\] must be a non-empty string"):
         interactive_figure(line_setup(), ok, labels={"a": " "}, alt="x")
-    with pytest.raises(TypeError, match="labels must be a dict"):
+    with pytest.raises(TypeError, match=r"labels\['a'\] must be a non-empty string, got int 3"):
+        interactive_figure(line_setup(), ok, labels={"a": 3}, alt="x")
+    with pytest.raises(TypeError, match=r"labels must be a dict \{control name: text\} or None, got list"):
         interactive_figure(line_setup(), ok, labels=["a"], alt="x")
-    for bad in ("", "   ", None, 3):
-        with pytest.raises(ValueError, match="alt must be a non-empty string"):
+    for bad in ("", "   "):
+        with pytest.raises(ValueError, match="alt must be a non-empty string describing the figure, got"):
+            interactive_figure(line_setup(), ok, alt=bad)
+    for bad in (None, 3):
+        with pytest.raises(TypeError, match="alt must be a non-empty string describing the figure, got"):
             interactive_figure(line_setup(), ok, alt=bad)
     with pytest.raises(TypeError, match="alt"):
         interactive_figure(line_setup(), ok)  # alt is required
     with pytest.raises(ValueError, match=r"initial\['a'\] must be one of the grid values \[0.0, 1.0\], got 0.5"):
         interactive_figure(line_setup(), ok, alt="x", initial={"a": 0.5})
-    with pytest.raises(ValueError, match=r"initial must have only controls as keys \(\['a'\]\), got keys \['b'\]"):
+    with pytest.raises(ValueError, match=r"initial must have only the keys 'a', got the keys 'b'"):
         interactive_figure(line_setup(), ok, alt="x", initial={"b": 0.0})
     with pytest.raises(TypeError, match=r"initial\['a'\] must be a real number, got str '0'"):
         interactive_figure(line_setup(), ok, alt="x", initial={"a": "0"})
@@ -379,11 +480,14 @@ def test_bad_setup():
     ok = {"a": [0.0, 1.0]}
     with pytest.raises(TypeError, match="setup must be a callable"):
         interactive_figure("not callable", ok, alt="x")
-    with pytest.raises(TypeError, match=r"setup\(\) must return a tuple \(Figure, update\), got Figure"):
+    not_a_pair = r"the result of setup\(\) must be a tuple \(Figure, update\), got LegibleFigure"
+    with pytest.raises(TypeError, match=not_a_pair):
         interactive_figure(lambda: figure()[0], ok, alt="x")
-    with pytest.raises(TypeError, match=r"must return a matplotlib Figure first, got Axes"):
+    with pytest.raises(ValueError, match=r"the result of setup\(\) must be a tuple \(Figure, update\) with exactly 2"):
+        interactive_figure(lambda: (*figure(), lambda a: None), ok, alt="x")
+    with pytest.raises(TypeError, match=r"setup\(\)\[0\] must be a matplotlib Figure, got Axes"):
         interactive_figure(lambda: (figure()[1], lambda a: None), ok, alt="x")
-    with pytest.raises(TypeError, match="must return a callable update second, got int"):
+    with pytest.raises(TypeError, match=r"setup\(\)\[1\] must be a callable update\(\*\*values\), got int"):
         interactive_figure(lambda: (figure()[0], 3), ok, alt="x")
 
 
@@ -468,7 +572,10 @@ def test_property_every_grid_point_has_its_own_frame(shape, seed):
     drawn as a distinct bar pattern, so all frames differ and each decodes to its own state."""
     rng = np.random.default_rng(seed)
     names = [f"c{i}" for i in range(len(shape))]
-    controls = {n: np.sort(rng.choice(np.arange(-50, 50), size=k, replace=False)) / 10.0 for n, k in zip(names, shape)}
+    controls = {
+        n: np.sort(rng.choice(np.arange(-50, 50), size=k, replace=False)) / 10.0
+        for n, k in zip(names, shape, strict=True)
+    }
 
     def setup():
         fig, ax = figure(figsize=(1.2, 1.0))
@@ -477,7 +584,7 @@ def test_property_every_grid_point_has_its_own_frame(shape, seed):
         ax.set_axis_off()
 
         def update(**values):
-            for bar, n in zip(bars, names):
+            for bar, n in zip(bars, names, strict=True):
                 bar.set_height(values[n])
 
         return fig, update

@@ -10,7 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relulab import nets
-from relulab.nets import cnn_apply, cnn_hidden, cnn_init, conv2d, init_std, mlp_apply, mlp_hidden, mlp_init, n_params
+from relulab.nets import (
+    cnn_apply,
+    cnn_hidden,
+    cnn_init,
+    conv_layer,
+    init_std,
+    mlp_apply,
+    mlp_hidden,
+    mlp_init,
+    n_params,
+)
 
 KEY = jax.random.key(0)
 
@@ -84,7 +94,7 @@ def test_mlp_init_deterministic_and_key_dependent():
     a = mlp_init(jax.random.key(3), [4, 6, 2])
     b = mlp_init(jax.random.key(3), [4, 6, 2])
     c = mlp_init(jax.random.key(4), [4, 6, 2])
-    for (Wa, _), (Wb, _), (Wc, _) in zip(a, b, c):
+    for (Wa, _), (Wb, _), (Wc, _) in zip(a, b, c, strict=True):
         np.testing.assert_array_equal(np.asarray(Wa), np.asarray(Wb))
         assert not np.allclose(np.asarray(Wa), np.asarray(Wc))
 
@@ -170,7 +180,7 @@ def test_mlp_hidden_consistent_with_apply():
     x = jax.random.normal(jax.random.key(6), (9, 3))
     pre, post = mlp_hidden(params, x)
     assert [z.shape for z in pre] == [(9, 6), (9, 4)] and [h.shape for h in post] == [(9, 6), (9, 4)]
-    for z, h in zip(pre, post):
+    for z, h in zip(pre, post, strict=True):
         np.testing.assert_array_equal(np.asarray(h), np.maximum(np.asarray(z), 0))
     W, b = params[-1]
     np.testing.assert_allclose(np.asarray(post[-1] @ W + b), np.asarray(mlp_apply(params, x)), rtol=1e-6, atol=1e-6)
@@ -243,20 +253,22 @@ def test_mlp_apply_unknown_activation():
 # ---------------------------------------------------------------- CNN
 
 
-def test_conv2d_matches_loops():
+def test_conv_layer_matches_loops():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(2, 6, 5, 3)).astype(np.float32)
     W = rng.normal(size=(3, 3, 3, 4)).astype(np.float32)
     b = rng.normal(size=(4,)).astype(np.float32)
     np.testing.assert_allclose(
-        np.asarray(conv2d(jnp.asarray(x), jnp.asarray(W), jnp.asarray(b))), np_conv_same(x, W, b), rtol=1e-4, atol=1e-4
+        np.asarray(conv_layer(jnp.asarray(x), jnp.asarray(W), jnp.asarray(b))),
+        np_conv_same(x, W, b),
+        rtol=1e-4,
+        atol=1e-4,
     )
 
 
-def test_conv_layer_is_conv2d_batch_same_plus_bias_and_keeps_its_old_name():
+def test_conv_layer_is_conv2d_batch_same_plus_bias():
     from relulab import conv
 
-    assert nets.conv2d is nets.conv_layer
     rng = np.random.default_rng(4)
     x, W, b = rng.normal(size=(2, 5, 4, 2)), rng.normal(size=(3, 3, 2, 3)), rng.normal(size=3)
     np.testing.assert_allclose(
@@ -345,7 +357,10 @@ def test_cnn_init_bad_input(kwargs, exc, match):
 
 def test_cnn_apply_bad_input():
     params = cnn_init(KEY, (8, 8, 1), channels=(2,), n_out=3)
-    with pytest.raises(ValueError, match=r"NHWC images of shape \(batch, height, width, 1\).*got shape \(2, 64\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"x must have shape \(batch, height, width, 1\) or \(height, width, 1\) \(NHWC.*got shape \(2, 64\)",
+    ):
         cnn_apply(params, jnp.ones((2, 64)))
     with pytest.raises(ValueError, match=r"got shape \(2, 8, 8, 3\)"):
         cnn_apply(params, jnp.ones((2, 8, 8, 3)))

@@ -42,11 +42,12 @@ def test_random_mlp_statistics():
     "kwargs, exc, match",
     [
         (dict(rng="a"), TypeError, "rng must be a numpy.random.Generator or a non-negative int seed, got str"),
-        (dict(rng=-1), ValueError, r"rng must be a non-negative integer \(>= 0\), got -1"),
+        (dict(rng=-1), ValueError, "rng must be a numpy.random.Generator or a non-negative int seed, got -1"),
         (dict(sizes=[3]), ValueError, "sizes must have at least 2 entries"),
         (dict(bias_std=-1.0), ValueError, "bias_std must be a non-negative number, got -1.0"),
         (dict(init="xavier"), ValueError, "init must be one of he, glorot, lecun, got 'xavier'"),
-        (dict(dtype=np.int32), TypeError, "dtype must be a NumPy floating dtype"),
+        (dict(dtype=np.int32), TypeError, "dtype must be a floating dtype such as numpy.float32, got int32"),
+        (dict(dtype="no such type"), TypeError, "dtype must be a floating dtype such as numpy.float32, got str"),
     ],
 )
 def test_random_mlp_bad_input(kwargs, exc, match):

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
-
-import compress_images  # noqa: E402, F401
-import dedupe_inline_scripts  # noqa: E402
-import viewcode_index  # noqa: E402
+import compress_images  # noqa: F401  (_ext/ is on the path: pythonpath in pyproject.toml)
+import dedupe_inline_scripts
+import viewcode_index
 
 # What sphinx.ext.viewcode 7.4 writes for a package with a sub-module page next to plain modules.
 BROKEN = (

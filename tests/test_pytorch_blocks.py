@@ -21,14 +21,10 @@ from __future__ import annotations
 
 import ast
 import json
-import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from format_chapters import TEMPLATE  # noqa: E402
-from pytorch_api import CHAPTERS, SNAPSHOT, pytorch_blocks, signature_from  # noqa: E402
+from format_chapters import TEMPLATE  # tests/ is on pytest's pythonpath
+from pytorch_api import CHAPTERS, SNAPSHOT, pytorch_blocks, signature_from
 
 BLOCKS = [
     pytest.param(path, line, prose, code, id=f"{path.stem}:{line}")

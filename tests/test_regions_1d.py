@@ -220,7 +220,7 @@ def random_params(seed, widths, quantised):
     rng = np.random.default_rng(seed)
     return [
         layer(rng.integers(-2, 3, size=(n_in, n_out)) / 2.0, rng.integers(-2, 3, size=n_out) / 2.0)
-        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
     ]
 
 

@@ -205,15 +205,15 @@ def test_polygons_agree_with_an_independent_forward_pass(seed, widths):
     # each polygon's centroid has the polygon's pattern
     centroids = np.array([v.mean(axis=0) for v, _ in regions])
     _, pats, margin = forward(params, centroids)
-    for (v, p), q, m in zip(regions, pats, margin):
+    for (_, p), q, m in zip(regions, pats, margin, strict=True):
         if m > 1e-7:
             assert np.array_equal(p, q)
     # every random point lies in the polygon carrying its pattern
     rng = np.random.default_rng(seed % 1000)
     pts = rng.uniform([box[0], box[2]], [box[1], box[3]], size=(400, 2))
     _, pats, margin = forward(params, pts)
-    lookup = dict(zip(patterns, regions))
-    for x, q, m in zip(pts, pats, margin):
+    lookup = dict(zip(patterns, regions, strict=True))
+    for x, q, m in zip(pts, pats, margin, strict=True):
         if m > 1e-7:
             v, _ = lookup[q.tobytes()]
             assert inside_convex(v, x, 1e-9)
@@ -226,7 +226,7 @@ def test_dense_grid_never_finds_more_patterns_than_the_exact_count(seed, widths)
     g = np.linspace(-1.0, 1.0, 301)
     xy = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
     _, pats, margin = forward(params, xy)
-    seen = {q.tobytes() for q, m in zip(pats, margin) if m > 1e-9}
+    seen = {q.tobytes() for q, m in zip(pats, margin, strict=True) if m > 1e-9}
     assert seen <= exact
     assert len(seen) <= count_regions_2d(params, BOX)
     # and the grid does find most of them (not a test that cannot fail)
@@ -370,11 +370,30 @@ def test_bad_box(box, error, match):
         count_regions_2d(GOOD, box)
 
 
-def test_bad_tol():
-    with pytest.raises(ValueError, match=r"tol must be a number in \[0, 0.001\), got 0.1"):
-        count_regions_2d(GOOD, BOX, tol=0.1)
-    with pytest.raises(TypeError, match=r"tol must be a number in \[0, 0.001\), got str 'small'"):
-        region_polygons(GOOD, BOX, tol="small")
+def test_bad_rtol():
+    with pytest.raises(ValueError, match=r"rtol must be a number in \[0, 0.001\), got 0.1"):
+        count_regions_2d(GOOD, BOX, rtol=0.1)
+    with pytest.raises(TypeError, match=r"rtol must be a number in \[0, 0.001\), got str 'small'"):
+        region_polygons(GOOD, BOX, rtol="small")
+
+
+def test_one_tolerance_name_and_default_in_1d_and_2d():
+    """Both dimensions take ``rtol`` with the one default ``DEFAULT_RTOL`` (the 2D ``tol`` is gone)."""
+    import inspect
+
+    from relulab import regions
+
+    for fn in (
+        regions.count_regions_2d,
+        regions.region_polygons,
+        regions.count_pieces_1d,
+        regions.pieces_1d,
+        regions.breakpoints_1d,
+        regions.unit_switches_1d,
+    ):
+        params = inspect.signature(fn).parameters
+        assert "tol" not in params and params["rtol"].default == regions.DEFAULT_RTOL, fn.__name__
+    assert not hasattr(regions, "DEFAULT_TOL_2D") and not hasattr(regions, "DEFAULT_RTOL_1D")
 
 
 @pytest.mark.parametrize("fn, name", [(sawtooth_params, "k"), (yarotsky_square_params, "m")])

@@ -14,14 +14,10 @@ Going-further sections open collapsed in JupyterLab: each chapter is stored in t
 from __future__ import annotations
 
 import difflib
-import sys
-from pathlib import Path
 
 import jupytext
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from format_chapters import (  # noqa: E402
+from format_chapters import (  # tests/ is on pythonpath
     COLLAPSED,
     ROOT,
     TEMPLATE,

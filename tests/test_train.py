@@ -275,7 +275,10 @@ def test_fit_rejects_x_of_wrong_width(blobs):
 @pytest.mark.slow
 def test_sweep_equals_python_loop_of_fit():
     X, y = data.two_moons(KEY, 48)
-    init = lambda k: nets.mlp_init(k, [2, 6, 1])
+
+    def init(k):
+        return nets.mlp_init(k, [2, 6, 1])
+
     seeds, acts = [3, 7], ["relu", "tanh"]
     lrs = [[0.1, 0.7], [0.2, 0.5]]  # one grid per activation
     kw = dict(steps=STEPS, batch_size=16, eval_data=(X[:8], y[:8]), eval_every=2)

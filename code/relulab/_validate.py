@@ -19,12 +19,19 @@ Every check returns the value it accepted (converted where it says so), so a cal
 ``n = _validate.integer(n, "n", minimum=1)``. The checks look at types and shapes only, never
 at the values of arrays (except :func:`finite_params`), so they work on JAX tracers inside
 ``jit`` and ``vmap``.
+
+Call sites never choose an exception type: they call the check that states the rule
+(:func:`integer`, :func:`string`, :func:`sequence`, :func:`mapping`, :func:`pair`,
+:func:`interval`, :func:`shape`, :func:`function`, :func:`instance`, ...), and the check raises
+``TypeError`` or ``ValueError`` as the rule above says. A value rule particular to one function
+(a kernel larger than the image, too many frames) goes through :func:`check`, which raises
+``ValueError``: by the time such a rule is checked, the types are known to be right.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, NoReturn
 
 import jax
@@ -33,16 +40,27 @@ import numpy as np
 
 __all__ = [
     "boolean",
+    "bounds",
+    "check",
     "choice",
     "fail",
+    "finite_params",
     "float_array",
+    "float_dtype",
+    "function",
+    "instance",
     "integer",
     "integers",
+    "interval",
     "key",
+    "mapping",
     "number",
+    "pair",
     "params",
-    "finite_params",
     "real_dtype",
+    "sequence",
+    "shape",
+    "string",
 ]
 
 
@@ -54,19 +72,88 @@ def _got(value: Any) -> str:
     return kind
 
 
+def _short(value: Any) -> str:
+    """What came, for a message about a container: its repr when short, else its type and length."""
+    text = repr(value)
+    if len(text) <= 60:
+        return text
+    size = f" of length {len(value)}" if hasattr(value, "__len__") else ""
+    return type(value).__name__ + size
+
+
 def fail(error: type[Exception], name: str, expected: str, got: str) -> NoReturn:
-    """Raise ``error("<name> must <expected>, got <got>")``: the one message format."""
+    """Raise ``error("<name> must <expected>, got <got>")``: the one message format.
+
+    The primitive under every check. Modules call the checks below, which choose the exception
+    type by the module's rule, rather than this function.
+    """
     raise error(f"{name} must {expected}, got {got}")
+
+
+def check(ok: Any, name: str, expected: str, got: str) -> None:
+    """``ValueError("<name> must <expected>, got <got>")`` unless ``ok``.
+
+    For a rule about a value or a shape that is particular to one function (a window larger
+    than the image, a grid of too many points), checked after the types are known to be right.
+
+    >>> check(3 <= 4, "size", "fit in the image (at most 4)", "3")
+    >>> check(5 <= 4, "size", "fit in the image (at most 4)", "5")
+    Traceback (most recent call last):
+    ...
+    ValueError: size must fit in the image (at most 4), got 5
+    """
+    if not ok:
+        fail(ValueError, name, expected, got)
+
+
+def instance(value: Any, types: type | tuple[type, ...], name: str, expected: str) -> Any:
+    """``value`` if it is an instance of ``types``, else ``TypeError`` (``expected`` says what
+    belongs there, e.g. ``"be a matplotlib Figure"``)."""
+    if not isinstance(value, types):
+        fail(TypeError, name, expected, _got(value))
+    return value
+
+
+def function(value: Any, name: str, expected: str = "be a callable") -> Any:
+    """``value`` if it is callable (a function, a class, an object with ``__call__``), else
+    ``TypeError``.
+
+    >>> function(len, "f") is len
+    True
+    >>> function(3, "setup", "be a callable returning (Figure, update)")
+    Traceback (most recent call last):
+    ...
+    TypeError: setup must be a callable returning (Figure, update), got int 3
+    """
+    if not callable(value):
+        fail(TypeError, name, expected, _got(value))
+    return value
 
 
 # ---------------------------------------------------------------------------- scalars
 
 
-def boolean(value: Any, name: str) -> bool:
-    """``value`` if it is ``True`` or ``False`` (a NumPy bool too), else ``TypeError``."""
-    if not isinstance(value, (bool, np.bool_)):
-        fail(TypeError, name, "be True or False", _got(value))
-    return bool(value)
+def boolean(value: Any, name: str, *, arrays: bool = False) -> bool:
+    """``value`` if it is ``True`` or ``False`` (a NumPy bool too), else ``TypeError``.
+
+    With ``arrays``, an array of dtype bool (NumPy or JAX, not traced) holding one value is
+    accepted too: ``TypeError`` for another dtype, ``ValueError`` for a shape other than ``()``.
+
+    >>> boolean(np.asarray(3) > 2, "condition", arrays=True)
+    True
+    >>> boolean(np.array([True, False]), "condition", arrays=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: condition must have shape () (a single True or False), got shape (2,)
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if arrays and isinstance(value, (np.ndarray, jax.Array)) and not isinstance(value, jax.core.Tracer):
+        if value.dtype != np.bool_:
+            fail(TypeError, name, "be True or False, or a bool array of shape ()", f"dtype {value.dtype}")
+        shape(value, name, (), why="(a single True or False)")
+        return bool(value)
+    fail(TypeError, name, "be True or False" + (", or a bool array of shape ()" if arrays else ""), _got(value))
 
 
 def _describe_int(minimum: int | None) -> str:
@@ -77,9 +164,9 @@ def _describe_int(minimum: int | None) -> str:
     return "an integer" if minimum is None else f"an integer >= {minimum}"
 
 
-def integer(value: Any, name: str, *, minimum: int | None = None) -> int:
+def integer(value: Any, name: str, *, minimum: int | None = None, expected: str | None = None) -> int:
     """``value`` as an ``int``: ``TypeError`` unless it is an integer (bools are not),
-    ``ValueError`` if it is below ``minimum``.
+    ``ValueError`` if it is below ``minimum``. ``expected`` replaces the generated description.
 
     >>> integer(3, "n", minimum=1)
     3
@@ -88,7 +175,7 @@ def integer(value: Any, name: str, *, minimum: int | None = None) -> int:
     ...
     ValueError: n must be a positive integer (>= 1), got 0
     """
-    expected = "be " + _describe_int(minimum)
+    expected = "be " + (expected or _describe_int(minimum))
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         fail(TypeError, name, expected, _got(value))
     if minimum is not None and value < minimum:
@@ -186,6 +273,213 @@ def choice(value: Any, name: str, options: Sequence[str], *, callable_ok: bool =
     return value
 
 
+def string(value: Any, name: str, *, identifier: bool = False, expected: str | None = None) -> str:
+    """``value`` if it is a string with some non-blank text.
+
+    ``TypeError`` for anything but a ``str``; ``ValueError`` for an empty or blank string or,
+    with ``identifier``, for a string that is not a Python identifier (a name that can be passed
+    as a keyword argument). ``expected`` replaces the generated description.
+
+    >>> string("a line", "alt")
+    'a line'
+    >>> string("  ", "alt")
+    Traceback (most recent call last):
+    ...
+    ValueError: alt must be a non-empty string, got '  '
+    >>> string("slope a", "controls key", identifier=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: controls key must be a valid Python identifier, got 'slope a'
+    """
+    if expected is None:
+        expected = "a valid Python identifier" if identifier else "a non-empty string"
+    expected = "be " + expected
+    if not isinstance(value, str):
+        fail(TypeError, name, expected, _got(value))
+    if not value.strip() or (identifier and not value.isidentifier()):
+        fail(ValueError, name, expected, repr(value))
+    return value
+
+
+# ---------------------------------------------------------------------------- containers
+
+
+def _length_text(min_len: int, length: int | None) -> str:
+    if length is not None:
+        return f"exactly {length} {'entry' if length == 1 else 'entries'}"
+    return f"at least {min_len} {'entry' if min_len == 1 else 'entries'}"
+
+
+def sequence(
+    value: Any,
+    name: str,
+    *,
+    min_len: int = 0,
+    length: int | None = None,
+    arrays: bool = False,
+    expected: str | None = None,
+) -> Sequence[Any]:
+    """``value`` if it is a list, a tuple or another sequence (never a string), of the right length.
+
+    ``TypeError`` for a non-sequence (and for ``str``/``bytes``, which are not a list of things);
+    ``ValueError`` for fewer than ``min_len`` entries or, with ``length``, any other number. With
+    ``arrays``, an array of rank >= 1 (NumPy, JAX, anything with ``__array__``) is accepted too,
+    its length being that of its first axis. ``expected`` is the
+    description of what belongs there, used in both messages.
+
+    >>> sequence([1, 2], "sizes", min_len=1)
+    [1, 2]
+    >>> sequence([], "acts", min_len=1, expected="a sequence of activation names")
+    Traceback (most recent call last):
+    ...
+    ValueError: acts must be a sequence of activation names with at least 1 entry, got []
+    >>> sequence("relu", "acts", expected="a sequence of activation names")
+    Traceback (most recent call last):
+    ...
+    TypeError: acts must be a sequence of activation names, got str 'relu'
+    """
+    what = "be " + (expected or "a sequence (a list or a tuple)")
+    is_array = arrays and hasattr(value, "__array__") and np.ndim(value) > 0
+    if isinstance(value, (str, bytes)) or not (isinstance(value, Sequence) or is_array):
+        fail(TypeError, name, what, _got(value))
+    n = len(value)
+    if n < min_len or (length is not None and n != length):
+        fail(ValueError, name, f"{what} with {_length_text(min_len, length)}", _short(value))
+    return value
+
+
+def mapping(
+    value: Any,
+    name: str,
+    *,
+    keys: Collection[Any] | None = None,
+    min_len: int = 0,
+    none_ok: bool = False,
+    expected: str | None = None,
+) -> Mapping[Any, Any]:
+    """``value`` if it is a dict (any :class:`~collections.abc.Mapping`).
+
+    ``TypeError`` for anything else (``None`` becomes ``{}`` with ``none_ok``); ``ValueError``
+    for fewer than ``min_len`` entries or, with ``keys``, a key that is not one of ``keys``.
+
+    >>> mapping({"a": 1}, "labels", keys=["a", "b"])
+    {'a': 1}
+    >>> mapping({"c": 1}, "labels", keys=["a", "b"])
+    Traceback (most recent call last):
+    ...
+    ValueError: labels must have only the keys 'a', 'b', got the keys 'c'
+    """
+    if value is None and none_ok:
+        return {}
+    what = "be " + (expected or "a dict") + (" or None" if none_ok else "")
+    if not isinstance(value, Mapping):
+        fail(TypeError, name, what, _got(value))
+    if len(value) < min_len:
+        fail(ValueError, name, f"{what} with {_length_text(min_len, None)}", _short(value))
+    if keys is not None:
+        unknown = [k for k in value if k not in keys]
+        if unknown:
+            allowed = ", ".join(repr(k) for k in keys)
+            fail(ValueError, name, f"have only the keys {allowed}", "the keys " + ", ".join(map(repr, unknown)))
+    return value
+
+
+def pair(
+    value: Any,
+    name: str,
+    item: Callable[[Any, str], Any],
+    *,
+    scalar_ok: bool = False,
+    arrays: bool = False,
+    expected: str | None = None,
+) -> tuple[Any, Any]:
+    """Two values checked by ``item(v, "<name>[i]")``, as a tuple.
+
+    ``value`` is a list or tuple of two entries or, with ``scalar_ok``, one value that stands for
+    both (a stride ``2`` for ``(2, 2)``); with ``arrays``, an array of two entries too.
+    ``TypeError`` for a non-sequence (or a scalar without ``scalar_ok``), ``ValueError`` for a
+    sequence of another length; each entry raises what ``item`` raises.
+
+    >>> pair(2, "stride", lambda v, n: integer(v, n, minimum=1), scalar_ok=True)
+    (2, 2)
+    >>> pair((1, 0), "stride", lambda v, n: integer(v, n, minimum=1))
+    Traceback (most recent call last):
+    ...
+    ValueError: stride[1] must be a positive integer (>= 1), got 0
+    """
+    if scalar_ok and not isinstance(value, (list, tuple, str, bytes, Mapping)) and np.ndim(value) == 0:
+        v = item(value, name)
+        return v, v
+    what = expected or ("one value or a pair of them" if scalar_ok else "a pair of values")
+    seq = sequence(value, name, length=2, arrays=arrays, expected=what)
+    return item(seq[0], f"{name}[0]"), item(seq[1], f"{name}[1]")
+
+
+def bounds(low: Any, high: Any, names: tuple[str, str] = ("low", "high")) -> tuple[float, float]:
+    """Two finite numbers with ``low < high`` (the ends of an interval given as two arguments).
+
+    >>> bounds(1, 2.5, ("lo", "hi"))
+    (1.0, 2.5)
+    >>> bounds(2, 1, ("lo", "hi"))
+    Traceback (most recent call last):
+    ...
+    ValueError: lo must be below hi (lo < hi), got lo=2.0 and hi=1.0
+    """
+    lo, hi = number(low, names[0]), number(high, names[1])
+    check(lo < hi, names[0], f"be below {names[1]} ({names[0]} < {names[1]})", f"{names[0]}={lo} and {names[1]}={hi}")
+    return lo, hi
+
+
+def interval(value: Any, name: str) -> tuple[float, float]:
+    """A pair ``(low, high)`` of finite numbers with ``low < high``, as floats.
+
+    >>> interval([0, 1], "interval")
+    (0.0, 1.0)
+    >>> interval((1.0, 1.0), "interval")
+    Traceback (most recent call last):
+    ...
+    ValueError: interval must have low < high, got (1.0, 1.0)
+    """
+    lo, hi = pair(value, name, number, expected="a pair (low, high) of numbers")
+    check(lo < hi, name, "have low < high", _short(value))
+    return lo, hi
+
+
+def shape(
+    value: Any, name: str, *patterns: tuple[int | str | None, ...], nonempty: bool = False, why: str = ""
+) -> tuple[int, ...]:
+    """The shape of the array ``value`` if it matches one of ``patterns``, else ``ValueError``.
+
+    A pattern is a tuple with one entry per axis: an ``int`` is the size that axis must have,
+    a ``str`` (shown in the message, such as ``"batch"``) or ``None`` any size. With
+    ``nonempty``, every size must be at least 1. ``why`` follows the expected shape in the
+    message (``"to match W of shape (2, 3)"``). Only the shape is read (tracers pass).
+
+    >>> shape([[1.0, 2.0]], "x", (2,), ("batch", 2))
+    (1, 2)
+    >>> shape([[1.0, 2.0, 3.0]], "x", (2,), ("batch", 2))
+    Traceback (most recent call last):
+    ...
+    ValueError: x must have shape (2,) or (batch, 2), got shape (1, 3)
+    """
+    got = tuple(int(n) for n in np.shape(value))
+
+    def fits(pattern: tuple[int | str | None, ...]) -> bool:
+        return len(pattern) == len(got) and all(
+            not isinstance(p, int) or p == n for p, n in zip(pattern, got, strict=True)
+        )
+
+    def text(pattern: tuple[int | str | None, ...]) -> str:
+        parts = ["?" if p is None else str(p) for p in pattern]
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+    if not any(fits(p) for p in patterns) or (nonempty and min(got, default=1) < 1):
+        expected = "have shape " + " or ".join(text(p) for p in patterns)
+        expected += (" with every size >= 1" if nonempty else "") + (f" {why}" if why else "")
+        fail(ValueError, name, expected, f"shape {got}")
+    return got
+
+
 # ---------------------------------------------------------------------------- keys
 
 
@@ -234,6 +528,26 @@ def real_dtype(value: Any, name: str, *, quiet: bool = False) -> Any:
         if quiet:
             return None
         fail(TypeError, name, expected, f"dtype {dtype}" if dtype is not None else _got(value))
+    return dtype
+
+
+def float_dtype(value: Any, name: str = "dtype") -> np.dtype:
+    """``value`` as a NumPy dtype if it names a floating type (``np.float32``, ``"float64"``,
+    ``jnp.bfloat16``), else ``TypeError``.
+
+    >>> float_dtype("float32")
+    dtype('float32')
+    >>> float_dtype(int)
+    Traceback (most recent call last):
+    ...
+    TypeError: dtype must be a floating dtype such as numpy.float32, got int64
+    """
+    try:
+        dtype = np.dtype(value)
+    except TypeError:
+        fail(TypeError, name, "be a floating dtype such as numpy.float32", _got(value))
+    if not jnp.issubdtype(dtype, jnp.floating):
+        fail(TypeError, name, "be a floating dtype such as numpy.float32", str(dtype))
     return dtype
 
 

@@ -67,7 +67,7 @@ def relu(x: ArrayLike) -> jax.Array:
     return jax.nn.relu(_as_float_array(x))
 
 
-def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> jax.Array:
+def leaky_relu(x: ArrayLike, negative_slope: float | jax.Array = 0.01) -> jax.Array:
     r"""Leaky ReLU, :math:`x` for :math:`x \ge 0` and :math:`a x` otherwise.
 
     Args:
@@ -221,10 +221,7 @@ def switch(index: ArrayLike, acts: Sequence[str | Callable]) -> Activation:
     >>> f(0, jnp.array([-1.0, 2.0])).tolist(), round(float(f(1, 0.5)), 4)
     ([0.0, 2.0], 0.4621)
     """
-    if isinstance(acts, (str, bytes)) or not isinstance(acts, Sequence):
-        _validate.fail(TypeError, "acts", "be a sequence of activation names or callables", type(acts).__name__)
-    if len(acts) == 0:
-        _validate.fail(ValueError, "acts", "be a non-empty sequence of activation names or callables", "[]")
+    _validate.sequence(acts, "acts", min_len=1, expected="a sequence of activation names or callables")
     fns = tuple(resolve(a, name=f"acts[{i}]") for i, a in enumerate(acts))
 
     def switched(z: ArrayLike) -> jax.Array:

@@ -21,9 +21,8 @@ out-channels). :func:`conv2d_batch` takes a batch of images, :func:`conv2d_image
 one image ``(H, W, C_in)``, and :func:`filter2d` is the grayscale shortcut: a
 ``(H, W)`` image and a ``(kh, kw)`` kernel. None of them adds a bias; the
 convolution *layer* of a CNN (``"SAME"`` padding plus a bias, on a batch) is
-:func:`relulab.nets.conv_layer`. The feature-map plot lives in
-:mod:`relulab.plots` (:func:`relulab.plots.plot_feature_map`, also importable
-from here).
+:func:`relulab.nets.conv_layer`. The feature-map plot is
+:func:`relulab.plots.plot_feature_map` (this module does not import matplotlib).
 
 >>> import numpy as np
 >>> from relulab.conv import filter2d, get_filter
@@ -36,16 +35,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from typing import Any, Union
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+import numpy.typing as npt
 from jax import lax
 from jax.typing import ArrayLike
 
 from . import _validate
-from .plots import plot_feature_map
 
 __all__ = [
     "FILTERS",
@@ -54,25 +53,23 @@ __all__ = [
     "active_fraction",
     "as_hwio",
     "avg_pool",
-    "conv2d",
     "conv2d_batch",
     "conv2d_image",
     "filter2d",
     "get_filter",
     "max_pool",
-    "plot_feature_map",
 ]
 
-Stride = Union[int, tuple[int, int]]
+Stride = int | tuple[int, int]
 """A positive ``int`` s (the same step along both axes) or ``(s_h, s_w)``."""
 
-Padding = Union[str, int, tuple[tuple[int, int], tuple[int, int]]]
+Padding = str | int | tuple[tuple[int, int], tuple[int, int]]
 """``"VALID"`` (no padding), ``"SAME"`` (output as large as the input when the
 stride is 1), a non-negative ``int`` p (p zeros on every side), or
 ``((top, bottom), (left, right))``."""
 
 
-def _readonly(rows: Sequence[Sequence[float]]) -> np.ndarray:
+def _readonly(rows: npt.ArrayLike) -> np.ndarray:
     a = np.array(rows, dtype=np.float32)
     a.setflags(write=False)
     return a
@@ -124,8 +121,7 @@ def get_filter(name: str) -> np.ndarray:
 
 # ---------------------------------------------------------------------------- validation
 
-_PADDING = "be 'VALID', 'SAME', a non-negative int or ((top, bottom), (left, right))"
-_PAIR = "be a positive int or a pair of them"
+_PADDING = "'VALID', 'SAME', a non-negative int or ((top, bottom), (left, right))"
 
 
 def _as_pair(x: ArrayLike, y: ArrayLike, xname: str, yname: str) -> tuple[jax.Array, jax.Array]:
@@ -138,49 +134,36 @@ def _as_pair(x: ArrayLike, y: ArrayLike, xname: str, yname: str) -> tuple[jax.Ar
     return jnp.asarray(x, dtype=dtype), jnp.asarray(y, dtype=dtype)
 
 
-def _check_rank(shape: tuple[int, ...], rank: int, name: str, layout: str) -> None:
-    if len(shape) != rank:
-        _validate.fail(ValueError, name, f"have rank {rank} with layout {layout}", f"shape {tuple(shape)}")
-    if any(s < 1 for s in shape):
-        _validate.fail(ValueError, name, f"have every size >= 1 ({layout})", f"shape {tuple(shape)}")
+def _check_rank(value: Any, layout: tuple[str, ...], name: str) -> None:
+    """A shape of one axis per name in ``layout`` (e.g. ``("H", "W")``), every size >= 1."""
+    _validate.shape(value, name, layout, nonempty=True)
 
 
-def _is_int(v: Any) -> bool:
-    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+def _positive(value: Any, name: str) -> int:
+    return _validate.integer(value, name, minimum=1)
+
+
+def _non_negative(value: Any, name: str) -> int:
+    return _validate.integer(value, name, minimum=0)
 
 
 def _norm_pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
     """A positive int ``p`` or a pair ``(p_h, p_w)`` (a stride or a pooling window) as a pair."""
-    if _is_int(value):
-        pair = (int(value), int(value))
-    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(_is_int(v) for v in value):
-        pair = (int(value[0]), int(value[1]))
-    else:
-        _validate.fail(TypeError, name, _PAIR, repr(value))
-    if min(pair) < 1:
-        _validate.fail(ValueError, name, _PAIR, repr(value))
-    return pair
+    return _validate.pair(value, name, _positive, scalar_ok=True, expected="a positive int or a pair of them")
 
 
 def _norm_padding(padding: Padding) -> str | tuple[tuple[int, int], tuple[int, int]]:
-    given = padding
     if isinstance(padding, str):
-        if padding.upper() not in ("VALID", "SAME"):
-            _validate.fail(ValueError, "padding", _PADDING, repr(given))
+        _validate.check(padding.upper() in ("VALID", "SAME"), "padding", "be " + _PADDING, repr(padding))
         return padding.upper()
-    if _is_int(padding):
-        padding = ((padding, padding), (padding, padding))
-    ok = (
-        isinstance(padding, (tuple, list))
-        and len(padding) == 2
-        and all(isinstance(q, (tuple, list)) and len(q) == 2 and all(_is_int(v) for v in q) for q in padding)
-    )
-    if not ok:
-        _validate.fail(TypeError, "padding", _PADDING, repr(given))
-    pads = tuple((int(a), int(b)) for a, b in padding)
-    if min(min(q) for q in pads) < 0:
-        _validate.fail(ValueError, "padding", _PADDING, repr(given))
-    return pads  # type: ignore[return-value]
+
+    def side_pair(value: Any, name: str) -> tuple[int, int]:
+        return _validate.pair(value, name, _non_negative, expected="a pair (before, after) of non-negative ints")
+
+    if isinstance(padding, (tuple, list)):
+        return _validate.pair(padding, "padding", side_pair, expected=_PADDING)
+    p = _validate.integer(padding, "padding", minimum=0, expected=_PADDING)
+    return (p, p), (p, p)
 
 
 def _check_fits(hw: tuple[int, int], khw: tuple[int, int], padding: Any, what: str) -> None:
@@ -190,15 +173,13 @@ def _check_fits(hw: tuple[int, int], khw: tuple[int, int], padding: Any, what: s
         pads = ((0, 0), (0, 0))
     else:
         pads = padding
-    for axis, n, k, (lo, hi) in zip(("height", "width"), hw, khw, pads):
-        if n + lo + hi < k:
-            _validate.fail(
-                ValueError,
-                "kernel",
-                f"have {axis} <= the padded {what} {axis} {n + lo + hi} ({n} + padding {lo}+{hi}; "
-                "or use padding='SAME')",
-                f"{axis} {k}",
-            )
+    for axis, n, k, (lo, hi) in zip(("height", "width"), hw, khw, pads, strict=True):
+        _validate.check(
+            n + lo + hi >= k,
+            "kernel",
+            f"have {axis} <= the padded {what} {axis} {n + lo + hi} ({n} + padding {lo}+{hi}; or use padding='SAME')",
+            f"{axis} {k}",
+        )
 
 
 # ---------------------------------------------------------------------------- convolution
@@ -258,25 +239,19 @@ def conv2d_batch(
     (2, 3, 3, 4)
     """
     x, w = _as_pair(images, kernel, "images", "kernel")
-    _check_rank(x.shape, 4, "images", "(N, H, W, C_in)")
-    _check_rank(w.shape, 4, "kernel", "(kh, kw, C_in, C_out)")
-    if x.shape[3] != w.shape[2]:
-        _validate.fail(
-            ValueError,
-            "kernel",
-            f"have C_in = {x.shape[3]} to match images of shape {tuple(x.shape)}",
-            f"shape {tuple(w.shape)}",
-        )
+    _check_rank(x, ("N", "H", "W", "C_in"), "images")
+    _check_rank(w, ("kh", "kw", "C_in", "C_out"), "kernel")
+    _validate.shape(w, "kernel", ("kh", "kw", x.shape[3], "C_out"), why=f"to match images of shape {tuple(x.shape)}")
     pad = _norm_padding(padding)
     strides = _norm_pair(stride, "stride")
-    _check_fits(x.shape[1:3], w.shape[:2], pad, "image")
+    _check_fits((x.shape[1], x.shape[2]), (w.shape[0], w.shape[1]), pad, "image")
     return _conv_nhwc(x, w, pad, strides, bool(flip_kernel))
 
 
-def _single(x: ArrayLike, name: str, rank: int, layout: str) -> ArrayLike:
-    """Check a single image (or kernel) of the given rank before it is given batch/channel axes."""
+def _single(x: ArrayLike, name: str, layout: tuple[str, ...]) -> ArrayLike:
+    """Check a single image (or kernel) of the given layout before it is given batch/channel axes."""
     _validate.real_dtype(x, name)
-    _check_rank(np.shape(x), rank, name, layout)
+    _check_rank(x, layout, name)
     return x
 
 
@@ -306,14 +281,9 @@ def conv2d_image(
     >>> conv2d_image(jnp.ones((4, 4, 1)), jnp.ones((3, 3, 1, 2)), padding="SAME")[..., 0].tolist()[0]
     [4.0, 6.0, 6.0, 4.0]
     """
-    image = _single(image, "image", 3, "(H, W, C_in)")
+    image = _single(image, "image", ("H", "W", "C_in"))
     out = conv2d_batch(jnp.asarray(image)[None], kernel, padding=padding, stride=stride, flip_kernel=flip_kernel)
     return out[0]
-
-
-conv2d = conv2d_image
-"""Old name of :func:`conv2d_image` (one image, no bias, ``"VALID"`` by default), kept so
-that existing code keeps working; new code should call :func:`conv2d_image`."""
 
 
 def filter2d(
@@ -342,8 +312,8 @@ def filter2d(
     >>> filter2d(np.arange(16.0).reshape(4, 4), np.ones((2, 2))).tolist()
     [[10.0, 14.0, 18.0], [26.0, 30.0, 34.0], [42.0, 46.0, 50.0]]
     """
-    image = _single(image, "image", 2, "(H, W)")
-    kernel = _single(kernel, "kernel", 2, "(kh, kw)")
+    image = _single(image, "image", ("H", "W"))
+    kernel = _single(kernel, "kernel", ("kh", "kw"))
     out = conv2d_batch(
         jnp.asarray(image)[None, :, :, None],
         jnp.asarray(kernel)[:, :, None, None],
@@ -368,14 +338,12 @@ def as_hwio(kernels: ArrayLike | Sequence[ArrayLike]) -> jax.Array:
     (3, 3, 1, 2)
     """
     if isinstance(kernels, (list, tuple)):
-        if len(kernels) == 0:
-            _validate.fail(ValueError, "kernels", "hold at least one kernel", "an empty sequence")
+        _validate.sequence(kernels, "kernels", min_len=1, expected="a sequence of 2D kernels")
         shapes = {np.shape(k) for k in kernels}
-        if len(shapes) != 1:
-            _validate.fail(ValueError, "kernels", "all have the same shape (kh, kw)", f"shapes {sorted(shapes)}")
-        kernels = jnp.stack([_validate.float_array(k, "kernels") for k in kernels])
+        _validate.check(len(shapes) == 1, "kernels", "all have the same shape (kh, kw)", f"shapes {sorted(shapes)}")
+        kernels = jnp.stack([_validate.float_array(k, f"kernels[{i}]") for i, k in enumerate(kernels)])
     k = _validate.float_array(kernels, "kernels")
-    _check_rank(k.shape, 3, "kernels", "(K, kh, kw)")
+    _check_rank(k, ("K", "kh", "kw"), "kernels")
     return jnp.transpose(k, (1, 2, 0))[:, :, None, :]
 
 
@@ -400,15 +368,13 @@ def _pool_nhwc(x: jax.Array, kind: str, size: tuple[int, int], stride: tuple[int
 
 def _pool(x: ArrayLike, kind: str, size: Any, stride: Any) -> jax.Array:
     a = _validate.float_array(x, "x")
-    if a.ndim not in (2, 3, 4) or any(s < 1 for s in a.shape):
-        _validate.fail(
-            ValueError, "x", "have shape (H, W), (H, W, C) or (N, H, W, C) with sizes >= 1", f"shape {tuple(a.shape)}"
-        )
+    _validate.shape(a, "x", ("H", "W"), ("H", "W", "C"), ("N", "H", "W", "C"), nonempty=True)
     win = _norm_pair(size, "size")
     step = win if stride is None else _norm_pair(stride, "stride")
     hw = a.shape[:2] if a.ndim in (2, 3) else a.shape[1:3]
-    if hw[0] < win[0] or hw[1] < win[1]:
-        _validate.fail(ValueError, "size", f"fit in the spatial size {tuple(hw)}", f"window {win}")
+    _validate.check(
+        hw[0] >= win[0] and hw[1] >= win[1], "size", f"fit in the spatial size {tuple(hw)}", f"window {win}"
+    )
     if a.ndim == 2:
         return _pool_nhwc(a[None, :, :, None], kind, win, step)[0, :, :, 0]
     if a.ndim == 3:
@@ -482,7 +448,6 @@ def active_fraction(x: ArrayLike, threshold: float = 0.0) -> float:
     0.5
     """
     a = _validate.float_array(x, "x")
-    if a.size == 0:
-        _validate.fail(ValueError, "x", "have at least one entry", "an empty array")
+    _validate.check(a.size > 0, "x", "have at least one entry", f"an empty array of shape {a.shape}")
     threshold = _validate.number(threshold, "threshold", finite=False, expected="a real number")
     return int(jnp.count_nonzero(a > jnp.asarray(threshold, dtype=a.dtype))) / a.size

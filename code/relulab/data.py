@@ -261,11 +261,7 @@ def curve(
     n = _validate.integer(n, "n", minimum=1)
     kind = _validate.choice(kind, "kind", tuple(CURVES))
     noise = _check_nonneg(noise, "noise")
-    if not isinstance(interval, (tuple, list)) or len(interval) != 2:
-        _validate.fail(TypeError, "interval", "be a pair (low, high) of numbers", repr(interval))
-    lo, hi = (_validate.number(v, f"interval[{i}]") for i, v in enumerate(interval))
-    if not lo < hi:
-        _validate.fail(ValueError, "interval", "satisfy low < high", repr(interval))
+    lo, hi = _validate.interval(interval, "interval")
     grid = _validate.boolean(grid, "grid")
     return _curve(key, n, kind, noise, lo, hi, grid)
 

@@ -77,13 +77,8 @@ Params = Sequence[tuple[ArrayLike, ArrayLike]]
 
 def _check_X(X: ArrayLike, n_in: int, dtype: np.dtype) -> jax.Array:
     X = _validate.float_array(X, "X", dtype=dtype)
-    if X.ndim != 2:
-        hint = " (use X[None, :] for a single input)" if X.ndim == 1 else ""
-        _validate.fail(ValueError, "X", f"have shape (batch, {n_in})", f"shape {X.shape}{hint}")
-    if X.shape[1] != n_in:
-        _validate.fail(ValueError, "X", f"have shape (batch, {n_in}) to match the first layer", f"shape {X.shape}")
-    if X.shape[0] < 1:
-        _validate.fail(ValueError, "X", "contain at least one input (batch >= 1)", f"shape {X.shape}")
+    hint = "(use X[None, :] for a single input)" if X.ndim == 1 else ""
+    _validate.shape(X, "X", ("batch", n_in), nonempty=True, why=f"to match the first layer {hint}".strip())
     return X.astype(dtype)
 
 
@@ -192,13 +187,12 @@ def dead_fraction(
     """
     per_layer = _validate.boolean(per_layer, "per_layer")
     masks = dead_units(params, X, activation=activation)
-    if not masks:
-        _validate.fail(
-            ValueError,
-            "params",
-            "have a hidden layer, i.e. at least two (W, b) pairs, so that some units can be dead",
-            "a single linear layer",
-        )
+    _validate.check(
+        len(masks) > 0,
+        "params",
+        "have a hidden layer, i.e. at least two (W, b) pairs, so that some units can be dead",
+        "a single linear layer",
+    )
     dtype = jnp.result_type(float)
     if per_layer:
         return jnp.stack([jnp.mean(m.astype(dtype)) for m in masks])

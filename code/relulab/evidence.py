@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _validate
+
 __all__ = ["ClaimNotSupported", "require"]
 
 
@@ -34,18 +36,14 @@ def require(claim: str, condition: bool | np.bool_, what: str) -> None:
         what: what the sentence asserts, in words, for the error message.
 
     Raises:
-        TypeError: if ``claim`` or ``what`` is not a non-empty string, or ``condition`` is not
-            a boolean (a float or an array of several values is a mistake, not a condition).
+        TypeError: if ``claim`` or ``what`` is not a string, or ``condition`` is not a boolean
+            (a float or an integer array is a mistake, not a condition).
+        ValueError: if ``claim`` or ``what`` is empty, or ``condition`` is an array of several
+            booleans (reduce it with ``.all()`` or ``.any()`` first).
         ClaimNotSupported: if ``condition`` is false.
     """
-    for name, value in (("claim", claim), ("what", what)):
-        if not isinstance(value, str) or not value:
-            raise TypeError(f"{name} must be a non-empty string, got {value!r}")
-    arr = np.asarray(condition)
-    if arr.shape != () or arr.dtype != np.bool_:
-        raise TypeError(
-            "condition must be a single boolean, got "
-            f"{type(condition).__name__} with shape {arr.shape} and dtype {arr.dtype}"
-        )
-    if not bool(arr):
+    _validate.string(claim, "claim")
+    _validate.string(what, "what")
+    holds = _validate.boolean(condition, "condition", arrays=True)
+    if not holds:
         raise ClaimNotSupported(f"claim {claim!r} is not supported by this run: {what}")

@@ -23,10 +23,13 @@ stream shifted at once: numbers move, and the chapters' checks make sure no verd
 from __future__ import annotations
 
 import os
+import re
 import zlib
 
 import jax
 import numpy as np
+
+from . import _validate
 
 __all__ = ["ENV_VAR", "book_seed", "key", "rng", "stream_id"]
 
@@ -45,12 +48,8 @@ def book_seed() -> int:
     raw = os.environ.get(ENV_VAR, "").strip()
     if raw == "":
         return 0
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{ENV_VAR} must be a non-negative integer, got {raw!r}") from None
-    if value < 0:
-        raise ValueError(f"{ENV_VAR} must be a non-negative integer, got {value}")
+    value = int(raw) if re.fullmatch(r"[+-]?[0-9]+", raw) else -1  # an environment variable is always text
+    _validate.check(value >= 0, ENV_VAR, "be a non-negative integer", repr(raw))
     return value
 
 
@@ -62,19 +61,16 @@ def stream_id(stream: str | int) -> int:
 
     Raises:
         TypeError: if ``stream`` is neither a str nor an int.
-        ValueError: if it is an empty string or an int outside ``[0, 2**31)``.
+        ValueError: if it is an empty (or blank) string or an int outside ``[0, 2**31)``.
 
     >>> stream_id(5), stream_id("race") == stream_id("race")
     (5, True)
     """
-    if isinstance(stream, bool) or not isinstance(stream, (str, int)):
-        raise TypeError(f"stream must be a str or an int, got {type(stream).__name__}")
+    expected = "a stream name (a non-empty str) or an int in [0, 2**31)"
     if isinstance(stream, str):
-        if not stream:
-            raise ValueError("stream must be a non-empty string, got ''")
-        return zlib.crc32(stream.encode("utf-8")) & 0x7FFFFFFF
-    if not 0 <= stream < 2**31:
-        raise ValueError(f"stream must be in [0, 2**31), got {stream}")
+        return zlib.crc32(_validate.string(stream, "stream", expected=expected).encode("utf-8")) & 0x7FFFFFFF
+    stream = _validate.integer(stream, "stream", minimum=0, expected=expected)
+    _validate.check(stream < 2**31, "stream", "be " + expected, str(stream))
     return stream
 
 

@@ -221,4 +221,3 @@ def test_dark_mode_is_legible(chapter, view):
     )
     bad = [v for v in result if v[1] in SERIOUS]
     assert not bad, bad
-

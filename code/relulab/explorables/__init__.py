@@ -30,7 +30,7 @@ To add one, see "Add an explorable" in ``CONTRIBUTING.md``: write the view modul
 
 from ._activations import ActivationFamily
 from ._base import FALLBACK_DPI, Explorable, params_json
-from ._bundle import bundle, copy_modules, module_names, source, standalone_page
+from ._bundle import bundle, copy_modules, module_names, source, standalone_page, style_module
 from ._regions import ActivationRegions
 from ._two_layer import MoveOneNeuron
 
@@ -46,4 +46,5 @@ __all__ = [
     "params_json",
     "source",
     "standalone_page",
+    "style_module",
 ]

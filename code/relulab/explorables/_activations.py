@@ -60,9 +60,7 @@ class ActivationFamily(Explorable):
     hi = traitlets.Float(4.0).tag(sync=True)
 
     def __init__(self, activation: str = "relu", *, x: float = 0.5, lo: float = -4.0, hi: float = 4.0, **kwargs: Any):
-        lo, hi = _validate.number(lo, "lo"), _validate.number(hi, "hi")
-        if not lo < hi:
-            _validate.fail(ValueError, "lo", "be below hi (lo < hi)", f"lo={lo} and hi={hi}")
+        lo, hi = _validate.bounds(lo, hi, ("lo", "hi"))
         super().__init__(activation=activation, lo=lo, hi=hi, **kwargs)
         self.x = x
 

@@ -19,13 +19,21 @@ from .. import _validate
 from ..interactive import _encode
 from ._bundle import bundle, module_names
 
-__all__ = ["FALLBACK_DPI", "Explorable", "params_json"]
+__all__ = ["FALLBACK_DPI", "Explorable", "first_layer_unit", "params_json"]
 
 FALLBACK_DPI: float = 125.0
 """Resolution of the no-JavaScript fallback image (1.25 device pixels per CSS pixel, as the players' frames)."""
 
 _counter = itertools.count()
 _BASE_TRAITS = frozenset(anywidget.AnyWidget.class_trait_names(sync=True))
+
+
+def first_layer_unit(value: Any, params: list) -> int:
+    """``value`` as the index of a first-layer unit of ``params`` (JSON-ready ``[(W, b), ...]``)."""
+    unit = _validate.integer(value, "unit", minimum=0)
+    n1 = len(params[0][1]) if params else 1
+    _validate.check(unit < n1, "unit", f"be a first-layer unit index below {n1}", str(unit))
+    return unit
 
 
 def params_json(value: Any, name: str = "params", *, n_in: int | None = None, n_out: int | None = None) -> list:
@@ -75,12 +83,8 @@ class Explorable(anywidget.AnyWidget):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "_view" in cls.__dict__:
-            if cls._view not in module_names():
-                raise ValueError(
-                    f"{cls.__name__}._view must name a module of relulab.explorables "
-                    f"({', '.join(module_names())}), got {cls._view!r}"
-                )
-            cls._esm = bundle(cls._view)  # type: ignore[attr-defined]
+            _validate.choice(cls._view, f"{cls.__name__}._view", module_names())
+            cls._esm = bundle(cls._view)
 
     # ------------------------------------------------------------ to override
     def alt_text(self) -> str:
@@ -105,9 +109,7 @@ class Explorable(anywidget.AnyWidget):
     # ---------------------------------------------------------------- website
     def fallback_image(self) -> tuple[bytes, tuple[int, int]]:
         """The fallback image as WebP bytes and its displayed ``(width, height)`` in CSS pixels."""
-        fig = self.fallback_figure()
-        if not isinstance(fig, Figure):
-            _validate.fail(TypeError, "fallback_figure()", "return a matplotlib Figure", type(fig).__name__)
+        fig = _validate.instance(self.fallback_figure(), Figure, "fallback_figure()", "return a matplotlib Figure")
         canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
         fig.dpi = FALLBACK_DPI
         canvas.draw()
@@ -119,9 +121,7 @@ class Explorable(anywidget.AnyWidget):
         """The website's HTML for the current state: the host's div, the state as JSON, the fallback image."""
         state = json.dumps(self.state(), separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
         image, (width, height) = self.fallback_image()
-        alt = self.alt_text()
-        if not isinstance(alt, str) or not alt.strip():
-            _validate.fail(ValueError, "alt_text()", "return a non-empty description of the figure", repr(alt))
+        alt = _validate.string(self.alt_text(), "alt_text()", expected="a non-empty description of the figure")
         digest = hashlib.sha256(state.encode() + image).hexdigest()[:8]
         uid = f"relulab-ex-{self.view_name.replace('_', '-')}-{next(_counter)}-{digest}"
         return (
@@ -133,13 +133,13 @@ class Explorable(anywidget.AnyWidget):
             "</div>"
         )
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:  # type: ignore[override]
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
         bundle_ = super()._repr_mimebundle_(**kwargs)
         if bundle_ is None:
             return None
         data, metadata = bundle_
-        include: Sequence[str] | None = kwargs.get("include")  # type: ignore[assignment]
-        exclude: Sequence[str] | None = kwargs.get("exclude")  # type: ignore[assignment]
+        include: Sequence[str] | None = kwargs.get("include")
+        exclude: Sequence[str] | None = kwargs.get("exclude")
         if (include is None or "text/html" in include) and (exclude is None or "text/html" not in exclude):
             data = {**data, "text/html": self.to_html()}
         return data, metadata

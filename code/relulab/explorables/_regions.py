@@ -12,20 +12,16 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from .. import _validate, plots, regions
-from ._base import Explorable, params_json
+from ._base import Explorable, first_layer_unit, params_json
 
 __all__ = ["ActivationRegions"]
 
 
 def _box(value: Any) -> list[float]:
-    expected = "be four real numbers [xmin, xmax, ymin, ymax] with xmin < xmax and ymin < ymax"
-    if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
-        _validate.fail(TypeError, "box", expected, type(value).__name__)
-    if len(value) != 4:
-        _validate.fail(ValueError, "box", expected, repr(value))
+    expected = "four real numbers [xmin, xmax, ymin, ymax] with xmin < xmax and ymin < ymax"
+    _validate.sequence(value, "box", length=4, arrays=True, expected=expected)
     box = [_validate.number(v, f"box[{i}]") for i, v in enumerate(value)]
-    if not (box[0] < box[1] and box[2] < box[3]):
-        _validate.fail(ValueError, "box", expected, repr(value))
+    _validate.check(box[0] < box[1] and box[2] < box[3], "box", "be " + expected, repr(value))
     return box
 
 
@@ -51,7 +47,7 @@ class ActivationRegions(Explorable):
     >>> ActivationRegions([(np.eye(2), np.zeros(2)), (np.ones((2, 1)), np.zeros(1))], (1, -1, -1, 1))
     Traceback (most recent call last):
     ...
-    ValueError: box must be four real numbers [xmin, xmax, ymin, ymax] with xmin < xmax and ymin < ymax, got (1, -1, -1, 1)
+    ValueError: box must be four real numbers [xmin, xmax, ymin, ymax] with xmin < xmax and ymin < ymax, got (1, ...)
     """
 
     _view = "regions.mjs"
@@ -71,14 +67,17 @@ class ActivationRegions(Explorable):
     ) -> None:
         b = _box(box)
         super().__init__(params=params, box=b, **kwargs)
-        self.point = list(point) if point is not None else self._centre_region_centre()
+        if point is None:
+            self.point = self._centre_region_centre()
+        else:
+            pair = _validate.pair(point, "point", _validate.number, arrays=True, expected="a pair (x, y) of numbers")
+            self.point = list(pair)
         self.unit = unit
 
     @traitlets.validate("params")
     def _check_params(self, proposal: Any) -> list:
         value = params_json(proposal["value"], "params", n_in=2, n_out=1)
-        if len(value) < 2:
-            _validate.fail(ValueError, "params", "have at least one hidden layer", f"{len(value)} layer")
+        _validate.check(len(value) >= 2, "params", "have at least one hidden layer", f"{len(value)} layer")
         return value
 
     @traitlets.validate("box")
@@ -88,21 +87,14 @@ class ActivationRegions(Explorable):
     @traitlets.validate("point")
     def _check_point(self, proposal: Any) -> list[float]:
         value = proposal["value"]
-        if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)) or len(value) != 2:
-            _validate.fail(TypeError, "point", "be a pair (x, y) of numbers", repr(value))
-        x, y = (_validate.number(v, f"point[{i}]") for i, v in enumerate(value))
+        x, y = _validate.pair(value, "point", _validate.number, arrays=True, expected="a pair (x, y) of numbers")
         b = self.box
-        if not (b[0] <= x <= b[1] and b[2] <= y <= b[3]):
-            _validate.fail(ValueError, "point", f"lie in the box {b}", repr(list(value)))
+        _validate.check(b[0] <= x <= b[1] and b[2] <= y <= b[3], "point", f"lie in the box {b}", repr([x, y]))
         return [x, y]
 
     @traitlets.validate("unit")
     def _check_unit(self, proposal: Any) -> int:
-        unit = _validate.integer(proposal["value"], "unit", minimum=0)
-        n1 = len(self.params[0][1]) if self.params else 1
-        if unit >= n1:
-            _validate.fail(ValueError, "unit", f"be a first-layer unit index below {n1}", str(unit))
-        return unit
+        return first_layer_unit(proposal["value"], self.params)
 
     def _centre_region_centre(self) -> list[float]:
         """The vertex mean of the region deepest around the box's centre (largest smallest margin to its edges)."""

@@ -11,7 +11,7 @@ import traitlets
 from matplotlib.figure import Figure
 
 from .. import _validate, plots, regions
-from ._base import Explorable, params_json
+from ._base import Explorable, first_layer_unit, params_json
 
 __all__ = ["MoveOneNeuron"]
 
@@ -75,26 +75,23 @@ class MoveOneNeuron(Explorable):
         unit: int = 0,
         **kwargs: Any,
     ) -> None:
-        lo, hi = _validate.number(lo, "lo"), _validate.number(hi, "hi")
-        if not lo < hi:
-            _validate.fail(ValueError, "lo", "be below hi (lo < hi)", f"lo={lo} and hi={hi}")
+        lo, hi = _validate.bounds(lo, hi, ("lo", "hi"))
         dx: list[float] = []
         dy: list[float] = []
         if data is not None:
-            if not isinstance(data, (tuple, list)) or len(data) != 2:
-                _validate.fail(TypeError, "data", "be a pair (x, y) of sequences", type(data).__name__)
+            _validate.sequence(data, "data", length=2, expected="a pair (x, y) of sequences")
+            _validate.real_dtype(data[0], "data[0]")
+            _validate.real_dtype(data[1], "data[1]")
             dx = [float(v) for v in np.asarray(data[0], np.float64).ravel()]
             dy = [float(v) for v in np.asarray(data[1], np.float64).ravel()]
-            if len(dx) != len(dy):
-                _validate.fail(ValueError, "data", "hold x and y of equal length", f"{len(dx)} and {len(dy)}")
+            _validate.check(len(dx) == len(dy), "data", "hold x and y of equal length", f"{len(dx)} and {len(dy)}")
         super().__init__(params=params, lo=lo, hi=hi, data_x=dx, data_y=dy, **kwargs)
         self.unit = _validate.integer(unit, "unit", minimum=0)
 
     @traitlets.validate("params")
     def _check_params(self, proposal: Any) -> list:
         value = params_json(proposal["value"], "params", n_in=1, n_out=1)
-        if len(value) < 2:
-            _validate.fail(ValueError, "params", "have at least one hidden layer", f"{len(value)} layer")
+        _validate.check(len(value) >= 2, "params", "have at least one hidden layer", f"{len(value)} layer")
         return value
 
     @traitlets.validate("lo", "hi")
@@ -103,11 +100,7 @@ class MoveOneNeuron(Explorable):
 
     @traitlets.validate("unit")
     def _check_unit(self, proposal: Any) -> int:
-        unit = _validate.integer(proposal["value"], "unit", minimum=0)
-        n1 = len(self.params[0][1]) if self.params else 1
-        if unit >= n1:
-            _validate.fail(ValueError, "unit", f"be a first-layer unit index below {n1}", str(unit))
-        return unit
+        return first_layer_unit(proposal["value"], self.params)
 
     def network(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The current weights as ``[(W, b), ...]`` float64 NumPy arrays."""

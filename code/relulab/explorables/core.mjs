@@ -7,9 +7,9 @@
 // tolerances and the same degenerate-case rules, so that they return the same numbers;
 // tests/test_explorables_core.py checks this on generated networks.
 
-/** Default relative tolerance of `breakpoints1d` (relulab.regions.DEFAULT_RTOL_1D). */
+/** Default relative tolerance of `breakpoints1d` (relulab.regions.DEFAULT_RTOL, the default of its `rtol`). */
 export const DEFAULT_RTOL_1D = 1e-9;
-/** Default relative tolerance of `regions2d` (relulab.regions.DEFAULT_TOL_2D). */
+/** Default relative tolerance of `regions2d` (relulab.regions.DEFAULT_RTOL, the default of its `rtol`). */
 export const DEFAULT_TOL_2D = 1e-9;
 /** Vertex-rounding floor of `regions2d`, in units of machine epsilon times the box size (relulab's FLOOR_EPS). */
 export const FLOOR_EPS = 100;

@@ -2,11 +2,15 @@
 // helpers, accessible draggable handles (the ARIA slider pattern with Pointer Events), a polite live
 // region and number formatting. No maths here (that is core.mjs) and no state (that is the model).
 
-/** The book's Okabe-Ito palette, as relulab.plots.PALETTE (tests/test_explorables.py checks they agree). */
-export const PALETTE = {
-  blue: "#0072B2", orange: "#E69F00", green: "#009E73", vermillion: "#D55E00",
-  purple: "#CC79A7", sky: "#56B4E9", yellow: "#F0E442", black: "#000000",
-};
+import { STYLE } from "./style.mjs";
+
+/** The book's Okabe-Ito palette, relulab.plots.PALETTE (both read relulab/style.json). */
+export const PALETTE = { ...STYLE.okabe_ito };
+/** The sign colours of every figure: positive vermillion, negative blue, zero white (relulab.plots.SIGN). */
+export const SIGN = { ...STYLE.sign };
+/** Per activation name: label, color, dashes (in line widths; times stroke-width gives stroke-dasharray) and
+ * marker, as in relulab.plots.ACTIVATION_STYLES. */
+export const ACTIVATION_STYLES = STYLE.activations;
 /** Series colours in the order of relulab.plots.series_style. */
 export const SERIES = ["blue", "vermillion", "green", "orange", "purple", "sky", "black"];
 /** Dash patterns cycled with the colours, so no two series differ by colour alone (relulab.plots.LINESTYLES). */

@@ -72,7 +72,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -128,11 +128,13 @@ def interactive_figure(
         An :class:`InteractiveFigure`.
 
     Raises:
-        TypeError: ``setup`` is not callable, returns something other than
-            ``(Figure, callable)``, or an argument has the wrong type.
+        TypeError: ``setup`` is not callable, returns something other than a pair
+            ``(Figure, callable)``, or an argument has the wrong type (a control name or a
+            label that is not a string, values that are not numbers).
         ValueError: empty or malformed controls, labels/initial naming unknown
-            controls, empty alt text, too many frames; later, when frames are
-            rendered, a control that never changes the figure.
+            controls, empty alt text, too many frames, ``setup()`` returning a sequence of
+            another length; later, when frames are rendered, a control that never changes
+            the figure.
 
     >>> import numpy as np
     >>> from relulab.plots import figure
@@ -151,29 +153,22 @@ def interactive_figure(
     >>> interactive_figure(setup, {}, alt="a line")
     Traceback (most recent call last):
     ...
-    ValueError: controls must not be empty...
+    ValueError: controls must be a dict mapping names to 1D sequences of numbers with at least 1 entry, got {}
     """
-    if not callable(setup):
-        _validate.fail(TypeError, "setup", "be a callable returning (Figure, update)", type(setup).__name__)
+    _validate.function(setup, "setup", "be a callable returning (Figure, update)")
     grids = check_controls(controls)
     n_frames = math.prod(len(g) for g in grids.values())
-    if n_frames > MAX_FRAMES:
-        _validate.fail(
-            ValueError,
-            "controls",
-            f"span at most {MAX_FRAMES} grid points (about 100 keeps pages light: use coarser grids)",
-            f"{n_frames} grid points (shape {tuple(len(g) for g in grids.values())})",
-        )
+    _validate.check(
+        n_frames <= MAX_FRAMES,
+        "controls",
+        f"span at most {MAX_FRAMES} grid points (about 100 keeps pages light: use coarser grids)",
+        f"{n_frames} grid points (shape {tuple(len(g) for g in grids.values())})",
+    )
     label_map = check_labels(labels, grids)
-    if not isinstance(alt, str) or not alt.strip():
-        _validate.fail(ValueError, "alt", "be a non-empty string describing the figure", repr(alt))
+    alt = _validate.string(alt, "alt", expected="a non-empty string describing the figure")
     init = check_initial(initial, grids)
-    result = setup()
-    if not (isinstance(result, tuple) and len(result) == 2):
-        _validate.fail(TypeError, "setup()", "return a tuple (Figure, update)", type(result).__name__)
+    result = _validate.sequence(setup(), "the result of setup()", length=2, expected="a tuple (Figure, update)")
     fig, update = result
-    if not isinstance(fig, Figure):
-        _validate.fail(TypeError, "setup()", "return a matplotlib Figure first", type(fig).__name__)
-    if not callable(update):
-        _validate.fail(TypeError, "setup()", "return a callable update second", type(update).__name__)
+    _validate.instance(fig, Figure, "setup()[0]", "be a matplotlib Figure")
+    _validate.function(update, "setup()[1]", "be a callable update(**values)")
     return InteractiveFigure(fig, update, grids, label_map, alt.strip(), init)

@@ -7,8 +7,9 @@ everything else in :mod:`relulab.interactive` uses public matplotlib API only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = ["Blitter"]
@@ -61,6 +62,11 @@ class Blitter:
                 children = [a for a in children if not isinstance(a, self._Axis)]
         return sorted(children, key=lambda a: a.get_zorder())  # stable sort, like Axes.draw
 
+    @property
+    def canvas(self) -> FigureCanvasAgg:
+        """The figure's Agg canvas (``InteractiveFigure`` attaches one to every figure it takes)."""
+        return cast(FigureCanvasAgg, self.fig.canvas)
+
     def _walk(self) -> list[Any]:
         """Every artist of the figure. Like ``fig.findobj()`` but an Axis'
         children are its existing ticks: ``Axis.get_children`` would run the
@@ -87,7 +93,7 @@ class Blitter:
         this key tells whether it really did. Not detected: mutating a locator
         in place (``locator.set_params``) -- call ``set_major_locator`` instead.
         """
-        key = []
+        key: list[tuple[Any, ...]] = []
         for ax in self.fig.axes:
             key.append(
                 (
@@ -166,7 +172,7 @@ class Blitter:
         if type(c) is Text:
             if not c.get_visible() or not c.get_text():
                 return False
-            ext = c.get_window_extent(self.fig.canvas.get_renderer())
+            ext = c.get_window_extent(self.canvas.get_renderer())
             return ext.overlaps(ax.bbox.padded(2))
         return True
 
@@ -184,7 +190,7 @@ class Blitter:
             if p is not self.fig and not prune:
                 # unclipped (a title, a text): it must not reach into another axes,
                 # which a full draw could paint over it
-                ext = a.get_window_extent(self.fig.canvas.get_renderer())
+                ext = a.get_window_extent(self.canvas.get_renderer())
                 if any(b is not p and b.bbox.overlaps(ext) for b in self.fig.axes):
                     continue
             above = [c for c in order[pos:] if c is a or not prune or self._may_paint_inside(c, p)]
@@ -195,7 +201,7 @@ class Blitter:
                     dyn.add(id(c))
                     c.set_animated(True)
         # drawing order: axes in figure order, then figure-level artists
-        ordered = []
+        ordered: list[Any] = []
         for p in [*self.fig.axes, self.fig]:
             ordered.extend(c for c in self._parent_order(p) if id(c) in dyn and self._owner(c) is p)
         self.dynamic = ordered
@@ -204,7 +210,7 @@ class Blitter:
         return a.axes if a.axes is not None else self.fig
 
     def draw(self, dpi: float) -> None:
-        canvas = self.fig.canvas
+        canvas = self.canvas
         # Axis objects go stale on any set_xlim/set_ylim; whether their
         # appearance changed is decided by the key below.
         changed = [a for a in self._changed() if not isinstance(a, self._Axis)]
@@ -235,7 +241,7 @@ class Blitter:
         ones it changed. Uses ``_stale`` to avoid stale callbacks."""
         for a in self._walk():
             a._stale = False
-        self.fig._stale = False
+        self.fig._stale = False  # type: ignore[attr-defined]  # private: set without stale callbacks
 
     def draw_all(self) -> None:
         """A plain full draw of every artist (the reference a blit must match); the cached
@@ -243,7 +249,7 @@ class Blitter:
         for a in self.dynamic:
             a.set_animated(False)
         try:
-            self.fig.canvas.draw()
+            self.canvas.draw()
             self.mark_clean()
         finally:
             for a in self.dynamic:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -100,7 +100,7 @@ class InteractiveFigure:
 
     def values_at(self, index: Sequence[int]) -> dict[str, int | float]:
         """Control values at a grid index tuple: Python ints for an integer grid, floats otherwise."""
-        return {n: g[i].item() for (n, g), i in zip(self.controls.items(), index)}
+        return {n: g[i].item() for (n, g), i in zip(self.controls.items(), index, strict=True)}
 
     def _initial_indices(self) -> tuple[int, ...]:
         return tuple(self.initial[n] for n in self.names)
@@ -113,7 +113,7 @@ class InteractiveFigure:
         return alt_with_values(
             self.alt,
             [self.labels[n] for n in self.names],
-            [format_value(self.controls[n][i]) for n, i in zip(self.names, index)],
+            [format_value(self.controls[n][i]) for n, i in zip(self.names, index, strict=True)],
         )
 
     @property
@@ -156,7 +156,7 @@ class InteractiveFigure:
                 self._blitter.draw(dpi)
             else:
                 self._blitter.draw_all()
-            return np.array(fig.canvas.buffer_rgba())
+            return np.array(cast(FigureCanvasAgg, fig.canvas).buffer_rgba())
         finally:
             fig.dpi = old
 
@@ -187,14 +187,13 @@ class InteractiveFigure:
             self._apply(self._initial_indices())
         # Every control must change the figure somewhere on the grid.
         for axis, name in enumerate(self.names):
-            if not np.any(np.diff(index, axis=axis)):
-                _validate.fail(
-                    ValueError,
-                    f"control {name!r}",
-                    "change the figure (check that update() uses its "
-                    f"{name!r} argument and changes an artist in place: set_ydata, set_data, ...)",
-                    f"identical frames whenever only {name!r} moves",
-                )
+            _validate.check(
+                np.any(np.diff(index, axis=axis)),
+                f"control {name!r}",
+                "change the figure (check that update() uses its "
+                f"{name!r} argument and changes an artist in place: set_ydata, set_data, ...)",
+                f"identical frames whenever only {name!r} moves",
+            )
         self._frames = frames
         self._frame_index = index
 

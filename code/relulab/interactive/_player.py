@@ -13,7 +13,11 @@ import json
 from collections.abc import Sequence
 from importlib import resources
 
+from .._style import style
+
 __all__ = ["player_html", "player_js"]
+
+_ACCENT, _FOCUS = style()["okabe_ito"]["blue"], style()["okabe_ito"]["vermillion"]  # slider and focus ring
 
 
 @functools.cache
@@ -54,7 +58,7 @@ def player_html(
         size: displayed ``(width, height)`` in CSS pixels.
     """
     flat = 0
-    for i, n in zip(initial, shape):
+    for i, n in zip(initial, shape, strict=True):
         flat = flat * n + i
     first = frames[index[flat]]
     data = {
@@ -67,7 +71,7 @@ def player_html(
     }
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     rows = []
-    for i, (label, values) in enumerate(zip(labels, texts)):
+    for i, (label, values) in enumerate(zip(labels, texts, strict=True)):
         cid, text = f"{uid}-c{i}", values[initial[i]]
         rows.append(
             f'<div class="relulab-if-row"><label for="{cid}">{html.escape(label)}</label>'
@@ -82,8 +86,8 @@ def player_html(
         "grid-template-columns:max-content minmax(8rem,22rem) 4rem;align-items:center;margin:.5rem 0}"
         f"#{uid} .relulab-if-row{{display:contents}}"
         f"#{uid} .relulab-if-controls[hidden]{{display:none}}"
-        f"#{uid} input[type=range]{{width:100%;margin:0;accent-color:#0072B2}}"
-        f"#{uid} input[type=range]:focus-visible{{outline:3px solid #D55E00;outline-offset:2px}}"
+        f"#{uid} input[type=range]{{width:100%;margin:0;accent-color:{_ACCENT}}}"
+        f"#{uid} input[type=range]:focus-visible{{outline:3px solid {_FOCUS};outline-offset:2px}}"
         f"#{uid} output{{font-variant-numeric:tabular-nums}}"
         f"#{uid} img{{max-width:100%;height:auto;display:block}}</style>"
         f'<img id="{uid}-img" width="{width}" height="{height}" decoding="async" alt="{html.escape(alt_now)}" '

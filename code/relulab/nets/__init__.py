@@ -28,7 +28,7 @@ Convolutional networks (CNNs)
     * :func:`cnn_apply` evaluates it; :func:`cnn_hidden` returns the
       activated feature maps and hidden dense activations.
     * :func:`conv_layer` is one convolution layer (``"SAME"`` padding plus a
-      bias, on a batch); ``conv2d`` is its old name, kept as an alias.
+      bias, on a batch); :mod:`relulab.conv` has the bare convolutions (no bias).
 
 Activations are given by name (any key of :data:`relulab.activations.ACTIVATIONS`)
 or as a callable.
@@ -46,18 +46,12 @@ from ._cnn import cnn_apply, cnn_hidden, cnn_init, conv_layer
 from ._init import INITS, init_std, n_params, random_mlp
 from ._mlp import Params, mlp_apply, mlp_hidden, mlp_init, mlp_with_patterns
 
-conv2d = conv_layer
-"""Old name of :func:`conv_layer` (``"SAME"`` padding plus a bias, on a batch), kept so that
-existing code keeps working; new code should call :func:`conv_layer`. Not to be confused with
-:func:`relulab.conv.conv2d_image` (one image, ``"VALID"`` padding, no bias)."""
-
 __all__ = [
     "INITS",
     "Params",
     "cnn_apply",
     "cnn_hidden",
     "cnn_init",
-    "conv2d",
     "conv_layer",
     "init_std",
     "mlp_apply",

@@ -22,9 +22,9 @@ _POOLS = ("max", "avg", "none")
 
 
 def _check_shape3(in_shape: object) -> tuple[int, int, int]:
-    if isinstance(in_shape, (str, bytes)) or not isinstance(in_shape, Sequence) or len(in_shape) != 3:
-        _validate.fail(ValueError, "in_shape", "be (height, width, channels), e.g. (8, 8, 1)", repr(in_shape))
-    return _validate.integers(in_shape, "in_shape", min_len=3)  # type: ignore[return-value]
+    _validate.sequence(in_shape, "in_shape", length=3, expected="(height, width, channels), e.g. (8, 8, 1)")
+    h, w, c = _validate.integers(in_shape, "in_shape", min_len=3)
+    return h, w, c
 
 
 def _pooled(n: int, pool: str) -> int:
@@ -89,14 +89,12 @@ def cnn_init(
     hh, ww = h, w
     for i in range(len(channels)):
         hh, ww = _pooled(hh, pool), _pooled(ww, pool)
-        if hh < 1 or ww < 1:
-            _validate.fail(
-                ValueError,
-                "in_shape",
-                f"be large enough for {len(channels)} pooling steps "
-                f"(after convolution {i} the feature map would be empty)",
-                repr(tuple(in_shape)),
-            )
+        _validate.check(
+            hh >= 1 and ww >= 1,
+            "in_shape",
+            f"be large enough for {len(channels)} pooling steps (after convolution {i} the feature map would be empty)",
+            repr((h, w, c)),
+        )
     dense = (hh * ww * channels[-1], *hidden, n_out)
     return _cnn_init_jit(key, c, channels, dense, k, init, jnp.dtype(dtype))
 
@@ -112,9 +110,11 @@ def _cnn_init_jit(
     dtype: jnp.dtype,
 ) -> Params:
     cins = (c_in, *channels[:-1])
-    shapes = [(k, k, ci, co) for ci, co in zip(cins, channels)] + list(zip(dense[:-1], dense[1:]))
+    shapes = [(k, k, ci, co) for ci, co in zip(cins, channels, strict=True)] + list(
+        zip(dense[:-1], dense[1:], strict=True)
+    )
     params = []
-    for shape, Z in zip(shapes, normal_weights(key, shapes, dtype)):
+    for shape, Z in zip(shapes, normal_weights(key, shapes, dtype), strict=True):
         if len(shape) == 4:
             std = init_std(k * k * shape[2], k * k * shape[3], init)
         else:
@@ -159,34 +159,20 @@ def conv_layer(x: ArrayLike, W: ArrayLike, b: ArrayLike) -> jax.Array:
     36.0
     """
     y = conv.conv2d_batch(x, W, padding="SAME")
-    if np.shape(b) != (y.shape[-1],):
-        _validate.fail(
-            ValueError,
-            "b",
-            f"have shape ({y.shape[-1]},) to match W of shape {tuple(np.shape(W))}",
-            f"shape {tuple(np.shape(b))}",
-        )
+    _validate.shape(b, "b", (y.shape[-1],), why=f"to match W of shape {tuple(np.shape(W))}")
     return y + jnp.asarray(b, dtype=y.dtype)
 
 
 def _cnn_input(params: list, x: ArrayLike) -> tuple[jax.Array, bool]:
     x = _validate.float_array(x, "x")
     W0 = params[0][0]
-    if np.ndim(W0) != 4:
-        _validate.fail(
-            ValueError,
-            "params[0] W",
-            "have shape (k_h, k_w, c_in, c_out): a convolution layer (for an MLP use mlp_apply)",
-            f"shape {tuple(np.shape(W0))}",
-        )
+    _validate.shape(
+        W0, "params[0] W", ("k_h", "k_w", "c_in", "c_out"), why="(a convolution layer; for an MLP use mlp_apply)"
+    )
     c_in = np.shape(W0)[2]
-    if x.ndim not in (3, 4) or x.shape[-1] != c_in:
-        _validate.fail(
-            ValueError,
-            "x",
-            f"be NHWC images of shape (batch, height, width, {c_in}) or one image of shape (height, width, {c_in})",
-            f"shape {x.shape}",
-        )
+    _validate.shape(
+        x, "x", ("batch", "height", "width", c_in), ("height", "width", c_in), why="(NHWC images, or one image)"
+    )
     single = x.ndim == 3
     if single:
         x = x[None]
@@ -200,31 +186,30 @@ def _cnn_prepare(params, x, activation, pool):
     h, single = _cnn_input(params, x)
     n_conv = sum(1 for W, _ in params if np.ndim(W) == 4)
     dense = params[n_conv:]
-    if not dense:
-        _validate.fail(
-            ValueError,
-            "params",
-            "end with at least one dense layer (W of shape (n_in, n_out))",
-            f"{n_conv} convolution layers only",
-        )
+    _validate.check(
+        len(dense) > 0,
+        "params",
+        "end with at least one dense layer (W of shape (n_in, n_out))",
+        f"{n_conv} convolution layers only",
+    )
     hh, ww = h.shape[1], h.shape[2]
     for _ in range(n_conv):
         hh, ww = _pooled(hh, pool), _pooled(ww, pool)
     n_feat = hh * ww * np.shape(params[n_conv - 1][0])[3]
-    if n_feat != np.shape(dense[0][0])[0]:
-        _validate.fail(
-            ValueError,
-            f"params[{n_conv}] W",
-            f"have shape ({n_feat}, n_out): the convolutions produce {n_feat} features for x of "
-            f"shape {tuple(np.shape(x))} (was cnn_init called with this image size and "
-            f"pool={pool!r}?)",
-            f"shape {tuple(np.shape(dense[0][0]))}",
-        )
+    _validate.shape(
+        dense[0][0],
+        f"params[{n_conv}] W",
+        (n_feat, "n_out"),
+        why=f"since the convolutions produce {n_feat} features for x of shape {tuple(np.shape(x))} "
+        f"(was cnn_init called with this image size and pool={pool!r}?)",
+    )
     return params, act, h, single, n_conv
 
 
 @functools.partial(jax.jit, static_argnums=(2, 3, 4))
-def _cnn_forward(params: list, h: jax.Array, act: Callable, pool: str, n_conv: int):
+def _cnn_forward(
+    params: list, h: jax.Array, act: Callable, pool: str, n_conv: int
+) -> tuple[list[jax.Array], list[jax.Array], jax.Array]:
     pre, post = [], []
     for W, b in params[:n_conv]:
         z = conv_layer(h, W, b)

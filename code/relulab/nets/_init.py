@@ -56,11 +56,6 @@ def init_std(fan_in: int, fan_out: int, init: str = "he") -> float:
     return math.sqrt(var)
 
 
-def _check_params(params: object, *, conv: bool = False) -> list:
-    """Validate an MLP (or, with ``conv=True``, CNN) parameter list (see :mod:`relulab._validate`)."""
-    return _validate.params(params, conv=conv, source="cnn_init" if conv else "mlp_init")
-
-
 def n_params(params: Sequence[tuple[ArrayLike, ArrayLike]]) -> int:
     """Total number of scalar parameters in a list of ``(W, b)`` tuples.
 
@@ -78,7 +73,7 @@ def normal_weights(key: jax.Array, shapes: Sequence[tuple[int, ...]], dtype: jnp
     sizes = [math.prod(s) for s in shapes]
     z = jax.random.normal(key, (sum(sizes),), dtype=dtype)
     out, start = [], 0
-    for shape, size in zip(shapes, sizes):
+    for shape, size in zip(shapes, sizes, strict=True):
         out.append(z[start : start + size].reshape(shape))
         start += size
     return out
@@ -119,20 +114,18 @@ def random_mlp(
     >>> [(W.shape, b.shape) for W, b in params], bool(np.all(params[0][1] != 0))
     ([((2, 8), (8,)), ((8, 1), (1,))], True)
     """
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        rng = np.random.default_rng(_validate.integer(rng, "rng", minimum=0))
-    elif not isinstance(rng, np.random.Generator):
-        _validate.fail(TypeError, "rng", "be a numpy.random.Generator or a non-negative int seed", type(rng).__name__)
+    if not isinstance(rng, np.random.Generator):
+        seed = _validate.integer(rng, "rng", minimum=0, expected="a numpy.random.Generator or a non-negative int seed")
+        rng = np.random.default_rng(seed)
     sizes = _validate.integers(sizes, "sizes", min_len=2)
     init = check_init(init)
     bias_std = _validate.number(bias_std, "bias_std", low=0.0, expected="a non-negative number")
     bias_mean = _validate.number(bias_mean, "bias_mean")
-    if not np.issubdtype(np.dtype(dtype), np.floating):
-        _validate.fail(TypeError, "dtype", "be a NumPy floating dtype", str(dtype))
+    float_dtype = _validate.float_dtype(dtype)
     return [
         (
-            rng.normal(0.0, init_std(n_in, n_out, init), (n_in, n_out)).astype(dtype),
-            rng.normal(bias_mean, bias_std, n_out).astype(dtype),
+            rng.normal(0.0, init_std(n_in, n_out, init), (n_in, n_out)).astype(float_dtype),
+            rng.normal(bias_mean, bias_std, n_out).astype(float_dtype),
         )
-        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
     ]

@@ -69,9 +69,9 @@ def mlp_init(
 @functools.partial(jax.jit, static_argnums=(1, 2, 3))
 def _mlp_init_jit(key: jax.Array, sizes: tuple[int, ...], init: str, dtype: jnp.dtype) -> Params:
     # One compiled program per architecture: eager jax.random calls would compile once per shape.
-    shapes = list(zip(sizes[:-1], sizes[1:]))
+    shapes = list(zip(sizes[:-1], sizes[1:], strict=True))
     params = []
-    for (n_in, n_out), Z in zip(shapes, normal_weights(key, shapes, dtype)):
+    for (n_in, n_out), Z in zip(shapes, normal_weights(key, shapes, dtype), strict=True):
         params.append((init_std(n_in, n_out, init) * Z, jnp.zeros((n_out,), dtype=dtype)))
     return params
 
@@ -79,13 +79,7 @@ def _mlp_init_jit(key: jax.Array, sizes: tuple[int, ...], init: str, dtype: jnp.
 def _mlp_input(params: list, x: ArrayLike) -> tuple[jax.Array, bool]:
     x = _validate.float_array(x, "x")
     n_in = np.shape(params[0][0])[0]
-    if x.ndim not in (1, 2) or x.shape[-1] != n_in:
-        _validate.fail(
-            ValueError,
-            "x",
-            f"have shape ({n_in},) or (batch, {n_in}) to match params[0] W of shape {tuple(np.shape(params[0][0]))}",
-            f"shape {x.shape}",
-        )
+    _validate.shape(x, "x", (n_in,), ("batch", n_in), why=f"to match params[0] W of shape {np.shape(params[0][0])}")
     return x.astype(params[0][0].dtype), x.ndim == 1
 
 
@@ -230,8 +224,7 @@ def mlp_with_patterns(
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)
     n_in = np.shape(layers[0][0])[0]
-    if x.ndim not in (1, 2) or x.shape[-1] != n_in:
-        _validate.fail(ValueError, "x", f"have shape ({n_in},) or (batch, {n_in})", f"shape {x.shape}")
+    _validate.shape(x, "x", (n_in,), ("batch", n_in))
     layers = [(np.asarray(W), np.asarray(b)) for W, b in layers]
     pre, _, out = _forward(layers, x, _numpy_activation(activation))
     pattern = np.concatenate([z > 0 for z in pre], axis=-1) if pre else np.zeros((*x.shape[:-1], 0), dtype=bool)

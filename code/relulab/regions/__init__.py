@@ -11,12 +11,13 @@ function. This module counts its pieces exactly, from the weights:
 
 The hand-built networks :func:`sawtooth_params` and :func:`yarotsky_square_params` live in
 :mod:`relulab.constructions` and are importable from here too. Both parts check their
-parameters with the same checker (:mod:`relulab._validate`) and compute in float64 NumPy.
+parameters with the same checker (:mod:`relulab._validate`), compute in float64 NumPy and take
+the same relative tolerance ``rtol`` (default :data:`DEFAULT_RTOL`), whose exact meaning in each
+dimension their docstrings give.
 """
 
 from ..constructions import sawtooth_params, yarotsky_square_params
 from ._one_d import (
-    DEFAULT_RTOL_1D,
     Pieces1D,
     Switch1D,
     breakpoints_1d,
@@ -24,11 +25,11 @@ from ._one_d import (
     pieces_1d,
     unit_switches_1d,
 )
-from ._two_d import DEFAULT_TOL_2D, arrangement_bound, count_regions_2d, region_polygons
+from ._rtol import DEFAULT_RTOL
+from ._two_d import arrangement_bound, count_regions_2d, region_polygons
 
 __all__ = [
-    "DEFAULT_RTOL_1D",
-    "DEFAULT_TOL_2D",
+    "DEFAULT_RTOL",
     "Pieces1D",
     "Switch1D",
     "arrangement_bound",

@@ -15,9 +15,9 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from .. import _validate
+from ._rtol import DEFAULT_RTOL, check_rtol
 
 __all__ = [
-    "DEFAULT_RTOL_1D",
     "Pieces1D",
     "Switch1D",
     "breakpoints_1d",
@@ -25,10 +25,6 @@ __all__ = [
     "pieces_1d",
     "unit_switches_1d",
 ]
-
-
-DEFAULT_RTOL_1D: float = 1e-9
-"""Relative tolerance of the 1D functions (see :func:`pieces_1d`)."""
 
 
 class Switch1D(NamedTuple):
@@ -64,14 +60,7 @@ def _validate_params_1d(params: Sequence) -> list[tuple[np.ndarray, np.ndarray]]
 
 
 def _validate_interval_1d(lo: float, hi: float) -> tuple[float, float]:
-    lo, hi = _validate.number(lo, "lo"), _validate.number(hi, "hi")
-    if not lo < hi:
-        _validate.fail(ValueError, "lo", "be below hi (lo < hi)", f"lo={lo} and hi={hi}")
-    return lo, hi
-
-
-def _validate_rtol_1d(rtol: float) -> float:
-    return _validate.number(rtol, "rtol", low=0.0, high=1e-3, high_open=True)
+    return _validate.bounds(lo, hi, ("lo", "hi"))
 
 
 def _sample_points_1d(knots: np.ndarray) -> np.ndarray:
@@ -140,7 +129,7 @@ def _trace_1d(
         on = z > rtol * (mzs * np.abs(p[:, None]) + mzc)
         # 3. a unit switches at a finite knot where its state differs on the two sides
         change = on[:-1] != on[1:]
-        for k, j in zip(*np.nonzero(change)):
+        for k, j in zip(*np.nonzero(change), strict=True):
             switches.append(Switch1D(float(knots_new[k + 1]), layer, int(j), bool(on[k + 1, j])))
         knots = knots_new
         S, C = zs * on, zc * on
@@ -157,7 +146,7 @@ def unit_switches_1d(
     lo: float,
     hi: float,
     *,
-    rtol: float = DEFAULT_RTOL_1D,
+    rtol: float = DEFAULT_RTOL,
 ) -> list[Switch1D]:
     """Every (input value, hidden unit) pair where that unit switches, in ``[lo, hi]``.
 
@@ -185,13 +174,13 @@ def unit_switches_1d(
     """
     layers = _validate_params_1d(params)
     lo, hi = _validate_interval_1d(lo, hi)
-    rtol = _validate_rtol_1d(rtol)
+    rtol = check_rtol(rtol)
     scale = max(abs(lo), abs(hi), hi - lo)
     switches = _trace_1d(layers, scale, rtol)[-1]
-    tol = rtol * scale
+    atol = rtol * scale
     out = []
     for s in switches:
-        if lo - tol <= s.x <= hi + tol:
+        if lo - atol <= s.x <= hi + atol:
             out.append(s._replace(x=min(max(s.x, lo), hi)))
     return out
 
@@ -201,7 +190,7 @@ def breakpoints_1d(
     lo: float,
     hi: float,
     *,
-    rtol: float = DEFAULT_RTOL_1D,
+    rtol: float = DEFAULT_RTOL,
 ) -> np.ndarray:
     r"""The input values in ``[lo, hi]`` where some hidden unit switches on or off.
 
@@ -240,7 +229,7 @@ def pieces_1d(
     hi: float,
     *,
     merge: bool = True,
-    rtol: float = DEFAULT_RTOL_1D,
+    rtol: float = DEFAULT_RTOL,
 ) -> Pieces1D:
     r"""The affine pieces of the network's output on ``[lo, hi]``, from the weights.
 
@@ -284,12 +273,12 @@ def pieces_1d(
     merge = _validate.boolean(merge, "merge")
     layers = _validate_params_1d(params)
     lo, hi = _validate_interval_1d(lo, hi)
-    rtol = _validate_rtol_1d(rtol)
+    rtol = check_rtol(rtol)
     scale = max(abs(lo), abs(hi), hi - lo)
     knots, S, C, MS, MC, _ = _trace_1d(layers, scale, rtol)
-    tol = rtol * scale
+    atol = rtol * scale
     inner = knots[1:-1]
-    keep = (inner > lo + tol) & (inner < hi - tol)
+    keep = (inner > lo + atol) & (inner < hi - atol)
     cuts = inner[keep]
     piece = np.searchsorted(knots, _sample_points_1d(np.concatenate([[lo], cuts, [hi]])), side="right") - 1
     s, c, ms, mc = S[piece], C[piece], MS[piece], MC[piece]
@@ -309,7 +298,7 @@ def count_pieces_1d(
     lo: float,
     hi: float,
     *,
-    rtol: float = DEFAULT_RTOL_1D,
+    rtol: float = DEFAULT_RTOL,
 ) -> int:
     r"""The exact number of maximal intervals of ``[lo, hi]`` on which the output is affine.
 

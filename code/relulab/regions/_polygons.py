@@ -33,7 +33,7 @@ Tolerance
 All arithmetic is ``float64``. The value of ``z_j`` at a vertex ``x`` is
 classified as positive, negative or zero with the absolute tolerance
 
-    tol * (|x| @ |A|_j + |c|_j) + 100 * eps * R * sum(|A|_j),
+    rtol * (|x| @ |A|_j + |c|_j) + 100 * eps * R * sum(|A|_j),
 
 where ``|A|_j``, ``|c|_j`` are the same products and sums that give ``z_j`` but
 taken with absolute values of every weight, bias and coefficient (so that
@@ -45,7 +45,7 @@ positive and some strictly negative, so a line that merely touches a vertex or
 runs along an edge (up to the tolerance) does not create a zero-area sliver. A
 unit whose pre-activation is within the tolerance of zero on a whole piece counts
 as inactive (``relu(0) = 0``). Genuine regions thinner than about the tolerance
-can therefore be merged with a neighbour; with the default ``tol = 1e-9`` that
+can therefore be merged with a neighbour; with the default ``rtol = 1e-9`` that
 happens only for (near-)coincident lines.
 """
 
@@ -55,7 +55,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-DEFAULT_TOL = 1e-9
+from ._rtol import DEFAULT_RTOL
+
 FLOOR_EPS = 100.0
 
 
@@ -93,7 +94,7 @@ def _split_batch(
         v: ``(S, K)`` padded vertices, shape ``(S, K, 2)``; rows past ``nv`` repeat vertex 0.
         nv: ``(S,)`` vertex counts.
         z: ``(S, K)`` values of each polygon's line at its vertices.
-        pos, neg: ``(S, K)`` strict classification ``z > tol`` and ``z < -tol``;
+        pos, neg: ``(S, K)`` strict classification ``z > t`` and ``z < -t``, ``t`` the vertex's tolerance;
             every row has at least one of each.
 
     Returns:
@@ -135,7 +136,7 @@ def _split_layer(
     c: np.ndarray,
     a_abs: np.ndarray,
     c_abs: np.ndarray,
-    tol: float,
+    rtol: float,
     floor: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Split every region by the zero lines of one layer's units.
@@ -145,8 +146,8 @@ def _split_layer(
         a: ``(R, 2, n)`` gradients of the layer's ``n`` pre-activations on each region.
         c: ``(R, n)`` their offsets, so ``z_j(x) = x @ a[r, :, j] + c[r, j]`` on region ``r``.
         a_abs, c_abs: the same as ``a`` and ``c`` computed with absolute values.
-        tol, floor: the tolerance at vertex ``x`` is
-            ``tol * (|x| @ a_abs + c_abs) + floor * |a_abs|_1`` (module docstring).
+        rtol, floor: the tolerance at vertex ``x`` is
+            ``rtol * (|x| @ a_abs + c_abs) + floor * |a_abs|_1`` (module docstring).
 
     Returns:
         ``(v, nv, parent, active)`` for the pieces: polygons, vertex counts, the
@@ -158,7 +159,7 @@ def _split_layer(
     z_r = v[:, :, :1] * a[:, None, 0, :] + v[:, :, 1:] * a[:, None, 1, :] + c[:, None, :]
     av = np.abs(v)
     t_r = (
-        tol * (av[:, :, :1] * a_abs[:, None, 0, :] + av[:, :, 1:] * a_abs[:, None, 1, :] + c_abs[:, None, :])
+        rtol * (av[:, :, :1] * a_abs[:, None, 0, :] + av[:, :, 1:] * a_abs[:, None, 1, :] + c_abs[:, None, :])
         + floor * a_abs.sum(axis=1)[:, None, :]
     )
     any_pos = (z_r > t_r).any(axis=1)
@@ -192,7 +193,8 @@ def _split_layer(
         z = vv[:, :, 0] * aj[:, :1] + vv[:, :, 1] * aj[:, 1:] + c_t[j][par][:, None]
         aj_abs = a_abs_t[j][par]
         tj = (
-            tol * (np.abs(vv[:, :, 0]) * aj_abs[:, :1] + np.abs(vv[:, :, 1]) * aj_abs[:, 1:] + c_abs_t[j][par][:, None])
+            rtol
+            * (np.abs(vv[:, :, 0]) * aj_abs[:, :1] + np.abs(vv[:, :, 1]) * aj_abs[:, 1:] + c_abs_t[j][par][:, None])
             + floor * aj_abs.sum(axis=1)[:, None]
         )
         pos = z > tj
@@ -231,7 +233,7 @@ def _split_layer(
 def split_network(
     layers: Sequence[tuple[np.ndarray, np.ndarray]],
     box: Sequence[float],
-    tol: float = DEFAULT_TOL,
+    rtol: float = DEFAULT_RTOL,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All activation regions of the hidden ReLU layers ``layers`` inside ``box``.
 
@@ -239,7 +241,7 @@ def split_network(
         layers: the hidden layers only, float64 ``(W, b)`` with ``W`` of shape
             ``(n_in, n_out)``; the first has ``n_in = 2``.
         box: ``(xmin, xmax, ymin, ymax)``.
-        tol: relative tolerance (see the module docstring).
+        rtol: relative tolerance (see the module docstring).
 
     Returns:
         ``(v, nv, patterns)``: ``v`` of shape ``(P, K, 2)`` holds the ``P`` convex
@@ -263,7 +265,7 @@ def split_network(
         c_l = c @ w + b
         a_abs_l = (a_abs.reshape(2 * r, d) @ np.abs(w)).reshape(r, 2, n)
         c_abs_l = c_abs @ np.abs(w) + np.abs(b)
-        v, nv, parent, active = _split_layer(v, nv, a_l, c_l, a_abs_l, c_abs_l, tol, floor)
+        v, nv, parent, active = _split_layer(v, nv, a_l, c_l, a_abs_l, c_abs_l, rtol, floor)
         mask = active.astype(np.float64)
         a = a_l[parent] * mask[:, None, :]
         c = c_l[parent] * mask

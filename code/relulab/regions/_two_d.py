@@ -14,10 +14,10 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from .. import _validate
-from ._polygons import DEFAULT_TOL as DEFAULT_TOL_2D
 from ._polygons import split_network as _split_network_2d
+from ._rtol import DEFAULT_RTOL, check_rtol
 
-__all__ = ["DEFAULT_TOL_2D", "arrangement_bound", "count_regions_2d", "region_polygons"]
+__all__ = ["arrangement_bound", "count_regions_2d", "region_polygons"]
 
 
 def _validate_params_2d(params: Sequence) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -26,26 +26,19 @@ def _validate_params_2d(params: Sequence) -> list[tuple[np.ndarray, np.ndarray]]
 
 
 def _validate_box_2d(box: Sequence[float]) -> tuple[float, float, float, float]:
-    expected = "be four real numbers (xmin, xmax, ymin, ymax)"
-    if isinstance(box, (str, bytes)) or not isinstance(box, (Sequence, np.ndarray)):
-        _validate.fail(TypeError, "box", expected, repr(box))
-    if len(box) != 4:
-        _validate.fail(ValueError, "box", expected, repr(box))
+    box = _validate.sequence(box, "box", length=4, arrays=True, expected="four real numbers (xmin, xmax, ymin, ymax)")
     xmin, xmax, ymin, ymax = (_validate.number(v, f"box[{i}]") for i, v in enumerate(box))
-    if not (xmin < xmax and ymin < ymax):
-        _validate.fail(ValueError, "box", "satisfy xmin < xmax and ymin < ymax", repr(box))
+    _validate.check(
+        xmin < xmax and ymin < ymax, "box", "satisfy xmin < xmax and ymin < ymax", repr((xmin, xmax, ymin, ymax))
+    )
     return xmin, xmax, ymin, ymax
-
-
-def _validate_tol_2d(tol: float) -> float:
-    return _validate.number(tol, "tol", low=0.0, high=1e-3, high_open=True)
 
 
 def region_polygons(
     params: Sequence[tuple[ArrayLike, ArrayLike]],
     box: Sequence[float],
     *,
-    tol: float = DEFAULT_TOL_2D,
+    rtol: float = DEFAULT_RTOL,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     r"""The activation regions of a two-input ReLU MLP inside a box, as polygons.
 
@@ -61,7 +54,7 @@ def region_polygons(
     affine function, so the number of *linear pieces* can be smaller.
 
     Arithmetic is float64. A vertex ``x`` lies on a unit's line when the unit's value
-    there is within ``tol * (|x| @ |a| + |c|) + 100 * eps * R * sum(|a|)`` of zero,
+    there is within ``rtol * (|x| @ |a| + |c|) + 100 * eps * R * sum(|a|)`` of zero,
     where ``|a|``, ``|c|`` are the unit's affine coefficients on the region computed
     with absolute values of every weight and bias (the size of the terms whose sum is
     the value, hence of its rounding error), ``eps`` is float64's machine epsilon and
@@ -74,7 +67,7 @@ def region_polygons(
             ``(n_in, n_out)``, ReLU after every layer except the last; the first
             layer has ``n_in = 2``. The (linear) last layer does not create regions.
         box: ``(xmin, xmax, ymin, ymax)``, finite, ``xmin < xmax``, ``ymin < ymax``.
-        tol: the relative tolerance above, in ``[0, 1e-3)``.
+        rtol: the relative tolerance above, in ``[0, 1e-3)``.
 
     Returns:
         A list of ``(vertices, pattern)``, one per region: ``vertices`` a float64
@@ -92,8 +85,8 @@ def region_polygons(
     """
     layers = _validate_params_2d(params)
     box = _validate_box_2d(box)
-    tol = _validate_tol_2d(tol)
-    v, nv, patterns = _split_network_2d(layers[:-1], box, tol)
+    rtol = check_rtol(rtol)
+    v, nv, patterns = _split_network_2d(layers[:-1], box, rtol)
     return [(v[i, : nv[i]].copy(), patterns[i].copy()) for i in range(v.shape[0])]
 
 
@@ -101,7 +94,7 @@ def count_regions_2d(
     params: Sequence[tuple[ArrayLike, ArrayLike]],
     box: Sequence[float],
     *,
-    tol: float = DEFAULT_TOL_2D,
+    rtol: float = DEFAULT_RTOL,
 ) -> int:
     r"""The exact number of activation regions of a two-input ReLU MLP inside a box.
 
@@ -115,7 +108,7 @@ def count_regions_2d(
         params: MLP parameters (first layer ``n_in = 2``, ReLU hidden layers, linear
             last layer), as for :func:`region_polygons`.
         box: ``(xmin, xmax, ymin, ymax)``.
-        tol: relative tolerance, see :func:`region_polygons`.
+        rtol: relative tolerance, see :func:`region_polygons`.
 
     Returns:
         The number of regions, an ``int >= 1``.
@@ -127,8 +120,8 @@ def count_regions_2d(
     """
     layers = _validate_params_2d(params)
     box = _validate_box_2d(box)
-    tol = _validate_tol_2d(tol)
-    v, _, _ = _split_network_2d(layers[:-1], box, tol)
+    rtol = check_rtol(rtol)
+    v, _, _ = _split_network_2d(layers[:-1], box, rtol)
     return int(v.shape[0])
 
 
