@@ -2,9 +2,9 @@
 
 Usage (after ``make book``)::
 
-    .venv/bin/python benchmarks/reader_path.py                 # every chapter of _toc.yml, from _build/html
-    .venv/bin/python benchmarks/reader_path.py --chromium      # and the same count by Chromium, page by page
-    .venv/bin/python benchmarks/reader_path.py --site DIR --pages chapters/x.html
+    .venv/bin/python -m benchmarks.reader_path                 # every chapter of _toc.yml, from _build/html
+    .venv/bin/python -m benchmarks.reader_path --chromium      # and the same count by Chromium, page by page
+    .venv/bin/python -m benchmarks.reader_path --site DIR --pages chapters/x.html
 
 Counted inside the page's article, as a browser shows it at load, after its scripts ran:
 
@@ -40,7 +40,14 @@ from functools import partial
 from pathlib import Path
 
 import bs4
-from book_toc import ROOT, toc_chapters
+
+try:
+    from tools import ROOT
+    from tools.toc import toc_chapters
+except ModuleNotFoundError as err:  # run as a file, the repository root is not on the path
+    if err.name != "tools":
+        raise
+    sys.exit("run it from the repository root as: .venv/bin/python -m benchmarks.reader_path [--chromium]")
 
 WORDS_PER_MINUTE = 200
 SECONDS_PER_CODE_LINE = 3

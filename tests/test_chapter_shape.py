@@ -365,7 +365,7 @@ def test_the_front_page_tour_shows_the_key_figure(template_site):
 
 @pytest.mark.slow
 def test_the_reading_time_agrees_with_the_benchmark_count(template_site):
-    from reader_path import count_html
+    from benchmarks.reader_path import count_html
 
     page = template_site / "chapters" / "template.html"
     shown, _ = reading_time(template_site, "template")

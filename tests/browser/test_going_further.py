@@ -15,16 +15,13 @@ configuration (``tests/book_fixture.py``), since no chapter of the book has a Go
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from relulab_browser import REPO, SERIOUS, SITE, open_page, run_axe, site_problem
+from book_fixture import jupyter_book_build, template_book  # tests/ is on pytest's pythonpath
+from relulab_browser import SERIOUS, SITE, open_page, run_axe, site_problem
 
-sys.path.insert(0, str(REPO / "tests"))
-sys.path.insert(0, str(REPO / "benchmarks"))
-from book_fixture import jupyter_book_build, template_book  # noqa: E402
-from reader_path import count_html, count_in_chromium  # noqa: E402
+from benchmarks.reader_path import count_html, count_in_chromium
 
 pytestmark = pytest.mark.browser
 PAGE = "chapters/template.html"
