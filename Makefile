@@ -12,6 +12,10 @@ TEST_STAMP := $(VENV)/.test-requirements-installed
 LAB_STAMP := $(VENV)/.lab-installed
 NPM_STAMP := tests/browser/node_modules/.relulab-npm-ci
 LAB_PORT ?= 8888
+# The browser the suite drives: the one Chromium setting of the project, read by .ci/install-system-deps
+# and tests/browser/relulab_browser.py (same default; tests/test_install_system_deps.py checks they agree).
+RELULAB_CHROMIUM ?= /usr/bin/chromium
+export RELULAB_CHROMIUM
 export JAX_PLATFORMS := cpu
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
@@ -43,8 +47,8 @@ $(NPM_STAMP): tests/browser/package.json tests/browser/package-lock.json
 
 npm-assets:
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(NPM_STAMP); \
-	elif [ "$${CI:-}" = "true" ]; then echo "FAIL: CI=true but npm is missing (apt-get install npm)"; exit 1; \
-	else echo "SKIPPED the npm test assets: npm not found (apt-get install npm); their tests will skip"; fi
+	elif [ "$${CI:-}" = "true" ]; then echo "FAIL: CI=true but npm is missing (bash .ci/install-system-deps)"; exit 1; \
+	else echo "SKIPPED the npm test assets: npm not found (bash .ci/install-system-deps); their tests will skip"; fi
 
 # The execution cache is keyed on each chapter's code. Everything else a chapter's output depends
 # on goes into this hash: the library, the pins, the execution settings (the `execute:` section of
@@ -76,12 +80,12 @@ test-lib: $(TEST_STAMP) npm-assets
 	$(PY) -m pytest -n 2 --ignore=tests/browser
 
 test-browser: $(TEST_STAMP) $(LAB_STAMP) npm-assets
-	@if [ -x /usr/bin/chromium ] && command -v npm >/dev/null; then \
+	@if [ -x "$(RELULAB_CHROMIUM)" ] && command -v npm >/dev/null; then \
 		$(PY) -m pytest tests/browser; \
 	elif [ "$${CI:-}" = "true" ]; then \
-		echo "FAIL: CI=true but /usr/bin/chromium or npm is missing, so the browser tests cannot run"; exit 1; \
+		echo "FAIL: CI=true but $(RELULAB_CHROMIUM) or npm is missing, so the browser tests cannot run"; exit 1; \
 	else \
-		echo "SKIPPED the browser tests: /usr/bin/chromium or npm not found (apt-get install chromium npm to run them)"; \
+		echo "SKIPPED the browser tests: $(RELULAB_CHROMIUM) or npm not found (bash .ci/install-system-deps installs them)"; \
 	fi
 
 test: test-lib

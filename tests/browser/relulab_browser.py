@@ -4,8 +4,9 @@ Real-browser tests of the built book: Playwright (Python) driving Debian's Chrom
 
 What it provides
 ----------------
-* **Requirements check.** The suite needs ``/usr/bin/chromium`` (or
-  ``$RELULAB_CHROMIUM``), the ``playwright`` Python package, the pinned npm assets
+* **Requirements check.** The suite needs Chromium at ``$RELULAB_CHROMIUM``
+  (default ``/usr/bin/chromium``; the one Chromium setting of the project),
+  the ``playwright`` Python package, the pinned npm assets
   in ``tests/browser/node_modules`` (``npm ci`` here) and a built site
   (``_build/html``, or ``$RELULAB_SITE``). If one is missing, every browser test
   is *skipped* with one clear line -- unless ``CI=true``, where it is a *failure*.
@@ -46,7 +47,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 NODE_MODULES = HERE / "node_modules"
 FIXTURES = HERE / "fixtures"
-CHROMIUM = Path(os.environ.get("RELULAB_CHROMIUM", "/usr/bin/chromium"))
+DEFAULT_CHROMIUM = "/usr/bin/chromium"  # the Makefile's and .ci/install-system-deps's default too
+CHROMIUM = Path(os.environ.get("RELULAB_CHROMIUM", DEFAULT_CHROMIUM))
 SITE = Path(os.environ.get("RELULAB_SITE", REPO / "_build" / "html"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -79,7 +81,7 @@ def installed_version(pkg: str) -> str | None:
 def browser_problem() -> str | None:
     """Why the browser tests cannot run here, or None if they can."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        return f"{CHROMIUM} not found (apt-get install -y chromium)"
+        return f"{CHROMIUM} not found (bash .ci/install-system-deps installs it)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
