@@ -69,23 +69,31 @@ ALPHA_MARKDOWN = [
 (alpha)=
 # Is alpha first?
 
-:::{answer}
+:::{admonition} Short answer
+:class: answer
 :summary: Yes, alpha comes *first*.
 Alpha is first, by {glue:text}`pi:.2f` lengths.
 :::
 
-:::{claim} alpha-first
-:claim: Alpha is the first letter.
-:verdict: holds
-:evidence: alpha-evidence
+:::{admonition} Holds: Alpha is the first letter.
+:class: claim tip dropdown
+:name: alpha-first
 The gap is {glue:text}`pi:.2f`, and $a < b$.
+
+Evidence: {ref}`alpha-evidence`
 :::
 
-:::{claim} alpha-only
-:claim: Alpha is the only first letter.
-:verdict: caveat
-:evidence: beta-evidence
+:::{admonition} Holds, with a caveat: Alpha is the only first letter.
+:class: claim warning dropdown
+:name: alpha-only
 Only in the Greek alphabet; see {ref}`beta-evidence`.
+
+Evidence: {ref}`beta-evidence`
+:::
+
+:::{admonition} An ordinary admonition
+:class: tip
+Left as Sphinx makes it.
 :::
 """,
     """\
@@ -107,16 +115,18 @@ BETA = """\
 (beta)=
 # Is beta second?
 
-:::{answer}
+:::{admonition} Short answer
+:class: answer
 :summary: No, it is a letter like any other.
 Beta is second only by convention.
 :::
 
-:::{claim} beta-second
-:claim: Beta is the second letter.
-:verdict: misleading
-:evidence: beta-evidence
+:::{admonition} Misleading: Beta is the second letter.
+:class: claim danger dropdown
+:name: beta-second
 Order is a convention, not a property of $\\beta$.
+
+Evidence: {ref}`beta-evidence`
 :::
 
 (beta-evidence)=
@@ -192,6 +202,7 @@ def test_boxes_render_with_classes_anchors_and_collapsed_reason(good_book):
     assert "Short answer" in answers[0].get_text()
     assert "3.14 lengths" in answers[0].get_text()  # glue resolved in the answer's body
     assert "comes first" not in answers[0].get_text()  # the summary is for the front page only
+    assert sorted(answers[0]["class"]) == ["admonition", "answer"]  # no admonition-short-answer class from the title
 
     boxes = {box["id"]: box for box in page.select("div.claim")}
     assert set(boxes) == {"alpha-first", "alpha-only"}
@@ -200,14 +211,18 @@ def test_boxes_render_with_classes_anchors_and_collapsed_reason(good_book):
         ("alpha-only", "caveat", "Alpha is the only first letter."),
     ]:
         box = boxes[claim_id]
-        assert f"claim-{verdict}" in box["class"]
-        assert not any(c.startswith("claim-") and c != f"claim-{verdict}" for c in box["class"])
+        assert box["class"] == ["claim", f"claim-{verdict}"]  # the JupyterLab classes (tip, dropdown) stay out
         summary = box.select_one("details > summary")
         assert summary is not None and not box.select_one("details").has_attr("open")  # reason collapsed
         assert summary.select_one(".claim-verdict").get_text(strip=True) == VERDICTS[verdict]
         assert summary.select_one(".claim-text").get_text(strip=True) == claim
         assert box.select_one("details .claim-reason").get_text(strip=True)
     assert "The gap is 3.14, and" in boxes["alpha-first"].select_one(".claim-reason").get_text()
+    assert "Evidence" not in boxes["alpha-first"].select_one(".claim-reason").get_text()  # the line became the link
+
+    # an admonition that is neither box is left alone
+    (tip,) = page.select("div.admonition.tip")
+    assert tip.select_one(".admonition-title").get_text(strip=True) == "An ordinary admonition"
 
     # evidence links point at the labelled sections, in this chapter and in another one
     first = boxes["alpha-first"].select_one(".claim-evidence a")
@@ -275,7 +290,7 @@ def test_claims_json_lists_every_claim(good_book):
         "url": "chapters/alpha.html#alpha-first",
         "evidence_url": "chapters/alpha.html#alpha-evidence",
     }
-    assert first["reason"].startswith("The gap is 3.14, and")
+    assert first["reason"] == "The gap is 3.14, and $a < b$."  # maths keeps its delimiters
     assert "The evidence for beta" in records[1]["reason"]
     for r in records:
         assert r["verdict"] in VERDICTS
@@ -298,7 +313,9 @@ def test_front_page_lists_questions_with_summaries_and_counts(good_book):
 def test_incremental_rebuild_updates_the_ledger(good_book, tmp_path):
     src = tmp_path / "book"
     shutil.copytree(good_book.parents[1], src)
-    (src / "chapters" / "beta.md").write_text(BETA.replace(":verdict: misleading", ":verdict: holds"))
+    (src / "chapters" / "beta.md").write_text(
+        BETA.replace("Misleading: Beta", "Holds: Beta").replace("claim danger dropdown", "claim tip dropdown")
+    )
     result = sphinx_build(src)
     assert result.returncode == 0, result.stderr
     html = src / "_build" / "html"
@@ -333,40 +350,71 @@ def chapter_like_beta(stem: str) -> str:
 BROKEN = {
     "duplicate id": (
         "dup",
-        chapter_like_beta("dup").replace("{claim} dup-second", "{claim} alpha-first"),
+        chapter_like_beta("dup").replace(":name: dup-second", ":name: alpha-first"),
         ["'alpha-first'", "duplicate claim id", "also used in chapters/alpha.ipynb"],
     ),
-    "bad verdict": (
+    "no verdict in the title": (
         "verdict",
-        chapter_like_beta("verdict").replace(":verdict: misleading", ":verdict: mostly"),
-        ["'verdict-second'", "unknown verdict 'mostly'"],
+        chapter_like_beta("verdict").replace("Misleading: Beta", "Mostly: Beta"),
+        ["'verdict-second'", "its title does not start with a verdict"],
+    ),
+    "colour that does not match the verdict": (
+        "colour",
+        chapter_like_beta("colour").replace(":class: claim danger dropdown", ":class: claim tip dropdown"),
+        ["'colour-second'", "a 'misleading' box takes the class 'danger'", "not 'tip'"],
+    ),
+    "reason not collapsed in JupyterLab": (
+        "dropdown",
+        chapter_like_beta("dropdown").replace(":class: claim danger dropdown", ":class: claim danger"),
+        ["'dropdown-second'", "no class 'dropdown'"],
     ),
     "broken evidence": (
         "evidence",
-        chapter_like_beta("evidence").replace(":evidence: evidence-evidence", ":evidence: evidence-nowhere"),
+        chapter_like_beta("evidence").replace("{ref}`evidence-evidence`\n:::", "{ref}`evidence-nowhere`\n:::"),
         ["'evidence-second'", "'evidence-nowhere' does not exist"],
+    ),
+    "no evidence line": (
+        "noevidence",
+        chapter_like_beta("noevidence").replace("\nEvidence: {ref}`noevidence-evidence`\n", ""),
+        ["'noevidence-second'", "no evidence: its last line must be Evidence:"],
     ),
     "no answer box": (
         "noanswer",
-        re.sub(r":::\{answer\}.*?:::\n", "", chapter_like_beta("noanswer"), flags=re.S),
+        re.sub(r":::\{admonition\} Short answer.*?:::\n", "", chapter_like_beta("noanswer"), flags=re.S),
         ["0 answer boxes"],
     ),
     "two answer boxes": (
         "twoanswers",
         chapter_like_beta("twoanswers").replace(
-            ":::{claim}", ":::{answer}\n:summary: Again.\nAgain.\n:::\n\n:::{claim}"
+            ":::{admonition} Misleading",
+            ":::{admonition} Short answer\n:class: answer\n:summary: Again.\nAgain.\n:::\n\n:::{admonition} Misleading",
         ),
         ["2 answer boxes"],
     ),
-    "missing option": (
+    "answer box with another title": (
+        "title",
+        chapter_like_beta("title").replace(":::{admonition} Short answer", ":::{admonition} Answer"),
+        ["answer box titled 'Answer'; its title is 'Short answer'"],
+    ),
+    "missing claim": (
         "option",
-        chapter_like_beta("option").replace(":claim: Beta is the second letter.\n", ""),
-        ["'option-second'", "missing option :claim:"],
+        chapter_like_beta("option").replace("Misleading: Beta is the second letter.", "Misleading:"),
+        ["'option-second'", "no claim after the verdict"],
+    ),
+    "missing id": (
+        "noname",
+        chapter_like_beta("noname").replace(":name: noname-second\n", ""),
+        ["claim ''", "no :name: (the claim id)"],
     ),
     "missing summary": (
         "summary",
         chapter_like_beta("summary").replace(":summary: No, it is a letter like any other.\n", ""),
         ["answer box without a :summary:"],
+    ),
+    "summary outside an answer box": (
+        "strayed",
+        chapter_like_beta("strayed") + "\n:::{admonition} A note\n:summary: Lost.\nText.\n:::\n",
+        ["only an answer box (:class: answer) takes a :summary:"],
     ),
     "no reason": (
         "reason",
@@ -375,7 +423,7 @@ BROKEN = {
     ),
     "id without the chapter's prefix": (
         "prefix",
-        chapter_like_beta("prefix").replace("{claim} prefix-second", "{claim} second"),
+        chapter_like_beta("prefix").replace(":name: prefix-second", ":name: second"),
         ["'second'", "does not start with the chapter's file name (prefix-)"],
     ),
 }
@@ -417,8 +465,9 @@ def test_the_good_chapters_of_the_broken_book_raise_no_warning(broken_build):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-FENCE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>answer|claim)\}[ \t]*(?P<arg>[^\n]*)$", re.M)
+FENCE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{admonition\}[ \t]*(?P<title>[^\n]*)$", re.M)
 OPTION = re.compile(r"^:(?P<key>[\w-]+):[ \t]*(?P<value>.*)$")
+EVIDENCE = re.compile(r"^Evidence:\s*\{ref\}`(?P<label>[^`]+)`\s*$")
 LABELS = [
     re.compile(r"^\((?P<label>[^)\s]+)\)=\s*$", re.M),  # (label)=
     re.compile(r"^\s*:(?:label|name):\s*(?P<label>\S+)\s*$", re.M),  # directive options
@@ -427,7 +476,9 @@ LABELS = [
 
 
 def directives_in(text: str) -> list[dict]:
-    """Every answer/claim directive: name, argument, options and body (up to its closing fence)."""
+    """Every answer and claim box (an admonition of class ``answer`` or ``claim``), read as the extension reads it:
+    ``name`` (answer or claim), ``arg`` (the claim id), ``options`` (summary; claim, verdict, evidence, kind),
+    ``body`` (the answer, or the reason without its Evidence line)."""
     found = []
     for match in FENCE.finditer(text):
         fence = match["fence"]
@@ -438,10 +489,28 @@ def directives_in(text: str) -> list[dict]:
         while lines and (opt := OPTION.match(lines[0])):
             options[opt["key"]] = opt["value"].strip()
             lines.pop(0)
+        classes = options.pop("class", "").split()
+        name = "answer" if "answer" in classes else "claim" if "claim" in classes else None
+        if name is None:
+            continue
+        title = match["title"].strip()
+        if name == "claim":
+            words = sorted(((w, k) for k, w in VERDICTS.items()), key=lambda wk: -len(wk[0]))
+            verdict = next((k for w, k in words if title.startswith(w + ":")), None)
+            word = VERDICTS.get(verdict, "")
+            options["verdict"] = verdict
+            options["claim"] = title[len(word) + 1 :].strip() if verdict else ""
+            options["kinds"] = classes
+            while lines and not lines[-1].strip():
+                lines.pop()
+            evidence = EVIDENCE.match(lines[-1].strip()) if lines else None
+            options["evidence"] = evidence["label"] if evidence else ""
+            lines = lines[:-1] if evidence else lines
         found.append(
             {
-                "name": match["name"],
-                "arg": match["arg"].strip(),
+                "name": name,
+                "arg": options.pop("name", ""),
+                "title": title,
                 "options": options,
                 "body": "\n".join(lines).strip(),
                 "line": text[: match.start()].count("\n") + 1,
@@ -464,14 +533,17 @@ def test_the_static_parser_reads_the_fixture():
         "claim": "Beta is the second letter.",
         "verdict": "misleading",
         "evidence": "beta-evidence",
+        "kinds": ["claim", "danger", "dropdown"],
     }
-    assert found[1]["body"].startswith("Order is a convention")
+    assert found[1]["body"] == "Order is a convention, not a property of $\\beta$."
+    assert [d["name"] for d in directives_in(ALPHA_MARKDOWN[0])] == ["answer", "claim", "claim"]  # not the tip
 
 
 @pytest.mark.parametrize("path", CHAPTER_PATHS, ids=lambda p: p.stem)
 def test_chapter_has_exactly_one_answer_box(path):
     answers = [d for d in directives_in(path.read_text()) if d["name"] == "answer"]
-    assert len(answers) == 1, f"{path.name}: {len(answers)} answer boxes (:::{{answer}}), expected exactly one"
+    assert len(answers) == 1, f"{path.name}: {len(answers)} answer boxes (class answer), expected exactly one"
+    assert answers[0]["title"] == "Short answer", f"{path.name}: the answer box is titled {answers[0]['title']!r}"
     assert answers[0]["options"].get("summary"), f"{path.name}: the answer box has no :summary:"
     assert answers[0]["body"], f"{path.name}: the answer box is empty"
 
@@ -480,7 +552,7 @@ def test_chapter_has_exactly_one_answer_box(path):
 def test_chapter_claims_are_well_formed(path):
     text = path.read_text()
     claims = [d for d in directives_in(text) if d["name"] == "claim"]
-    assert claims, f"{path.name}: no claim box (:::{{claim}} <id>)"
+    assert claims, f"{path.name}: no claim box (an admonition of class claim)"
     labels = {m["label"] for p in CHAPTER_PATHS for rx in LABELS for m in rx.finditer(p.read_text())}
     problems = []
     for c in claims:
@@ -489,11 +561,16 @@ def test_chapter_claims_are_well_formed(path):
             problems.append(f"{where}: id must be lowercase-hyphenated and start with '{path.stem}-'")
         if c["options"].get("verdict") not in VERDICTS:
             problems.append(f"{where}: verdict {c['options'].get('verdict')!r} is not one of {sorted(VERDICTS)}")
-        for key in ("claim", "evidence"):
+        for key, what in (("claim", "claim after the verdict in the title"), ("evidence", "Evidence line")):
             if not c["options"].get(key):
-                problems.append(f"{where}: missing :{key}:")
+                problems.append(f"{where}: no {what}")
+        kinds = {"holds": "tip", "caveat": "warning", "misleading": "danger"}
+        if c["options"]["verdict"] in kinds and kinds[c["options"]["verdict"]] not in c["options"]["kinds"]:
+            problems.append(f"{where}: a {c['options']['verdict']} box needs the class {kinds[c['options']['verdict']]}")
+        if "dropdown" not in c["options"]["kinds"]:
+            problems.append(f"{where}: no class dropdown")
         if c["options"].get("evidence") and c["options"]["evidence"] not in labels:
-            problems.append(f"{where}: :evidence: label {c['options']['evidence']!r} is not defined in any chapter")
+            problems.append(f"{where}: evidence label {c['options']['evidence']!r} is not defined in any chapter")
         if not c["body"]:
             problems.append(f"{where}: no reason")
     assert not problems, "\n".join(problems)
