@@ -15,7 +15,11 @@
  *   - sphinx-thebe moves each output next to its source, which for a cell with hidden input
  *     (`hide-input`) is inside the collapsed <details>: the output goes back after it, visible;
  *   - thebe's own MathJax 2 (from a CDN) is switched off: it would replace the page's MathJax 3.
- *     Maths in the Markdown output of a re-run cell therefore stays as TeX source.
+ *     Instead, the maths of every Markdown or LaTeX output a re-run cell shows is typeset by the
+ *     page's MathJax 3 (the site's own copy, _extra/mathjax) as soon as it appears: the TeX reaches
+ *     the page as text ($x$, $$x$$, \(x\), \[x\]), inline $x$ is rewritten as \(x\) (the page's
+ *     MathJax reads no single dollars), then MathJax typesets the output.
+ *     `thebelab.relulabTypeset()` resolves when every output seen so far is typeset.
  * Nothing is loaded until the reader clicks Live Code.
  */
 (function () {
@@ -58,11 +62,53 @@
     });
   }
 
+  var typesetting = Promise.resolve();
+  var DOLLARS = /\$\$([^$]+)\$\$|\$([^\s$](?:[^$]*[^\s$])?)\$/g;
+
+  function dollarsToDelimiters(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.parentElement && node.parentElement.closest("code, pre, mjx-container")
+          ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var text = node.nodeValue;
+      if (text.indexOf("$") < 0) return;
+      node.nodeValue = text.replace(DOLLARS, function (_, display, inline) {
+        return display !== undefined ? "\\[" + display + "\\]" : "\\(" + inline + "\\)";
+      });
+    });
+  }
+
+  function typesetOutputs(records) {
+    var targets = [];
+    records.forEach(function (record) {
+      record.addedNodes.forEach(function (node) {
+        if (node.nodeType !== 1) return;
+        var found = node.matches(".jp-RenderedMarkdown, .jp-RenderedLatex") ? [node] : [];
+        found = found.concat([].slice.call(node.querySelectorAll(".jp-RenderedMarkdown, .jp-RenderedLatex")));
+        found.forEach(function (el) {
+          if (el.closest("[data-output], .thebe-output") && targets.indexOf(el) < 0) targets.push(el);
+        });
+      });
+    });
+    if (!targets.length || !window.MathJax || !window.MathJax.typesetPromise) return;
+    targets.forEach(dollarsToDelimiters);
+    typesetting = typesetting.then(function () {
+      return window.MathJax.typesetPromise(targets);
+    }).catch(function (err) { console.error("relulab-thebe: MathJax could not typeset an output", err); });
+  }
+
   window.thebelab = {
     relulabShim: true,
+    relulabTypeset: function () { return typesetting; },
     on: function (event, handler) { handlers.push([event, handler]); },
     bootstrap: function (options) {
       pairOutputs();
+      new MutationObserver(typesetOutputs).observe(document.body, { childList: true, subtree: true });
       return load().then(function (thebe) {
         handlers.forEach(function (h) { thebe.on(h[0], h[1]); });
         var page = thebe.getPageConfig() || {};

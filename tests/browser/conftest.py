@@ -45,7 +45,7 @@ LAB_COPY = ("chapters", "jupytext.toml", "pyproject.toml")  # what a Binder chec
 def pytest_report_header(config: Any) -> str:
     problem = browser_problem() or site_problem()
     if problem is None:
-        return f"browser tests: Chromium {CHROMIUM}, site {SITE}, offline CDN assets from {NODE_MODULES}"
+        return f"browser tests: Chromium {CHROMIUM}, site {SITE}, network blocked (npm test assets in {NODE_MODULES})"
     verdict = "FAIL (CI=true)" if IN_CI else "SKIPPED"
     return f"browser tests: {verdict}: {problem}"
 

@@ -13,14 +13,12 @@ What it provides
   ``pytest_report_header`` prints that line at the top of the run.
 * **A local server.** ``serve(directory)`` starts a threaded ``http.server`` on
   127.0.0.1 and a free port, in-process; it is shut down at the end of the session.
-* **Offline CDN assets.** Every request from the browser goes through a route:
-  requests to the local server pass; requests for ``https://cdn.jsdelivr.net/npm/<pkg>@<ver>/<path>``
-  and ``https://unpkg.com/<pkg>@<ver>/<path>`` are answered from
-  ``node_modules/<pkg>/<path>`` when ``<pkg>`` is pinned in ``package.json`` at a
-  version matching ``<ver>``; anything else is aborted and reported (a page must
-  not depend on an unpinned external asset). The published site keeps its CDN URLs.
+* **No network.** Every request from the browser goes through a route: requests
+  to the local server pass, anything else is aborted and reported, and so is a
+  request to the local server that fails (a 404): the site loads nothing from
+  another origin (``new_page``, shared by the site, JupyterLab and Live Code tests).
 * **Page reports.** ``site_report(path)`` loads a page once and records console
-  errors, unrouted requests, maths rendering, image alt texts, interactive figures,
+  errors, blocked and failed requests, maths rendering, image alt texts, interactive figures,
   whether each control changes its figure (mouse and keyboard), axe-core
   violations and the page weight. ``test_site.py`` asserts on these;
   ``test_checker.py`` runs the same checks on deliberately broken fixture pages.
@@ -147,38 +145,6 @@ def start_server(directory: Path) -> Server:
 
 
 # ------------------------------------------------------------------ browser
-_CDN = [
-    re.compile(r"^https://cdn\.jsdelivr\.net/npm/(?P<pkg>(?:@[^/@]+/)?[^/@]+)@(?P<ver>[^/]+)/(?P<path>[^?#]*)"),
-    re.compile(r"^https://unpkg\.com/(?P<pkg>(?:@[^/@]+/)?[^/@]+)@(?P<ver>[^/]+)/(?P<path>[^?#]*)"),
-]
-
-
-def _version_matches(requested: str, installed: str) -> bool:
-    """npm-style: "3" and "3.2" match 3.2.2 as prefixes; "^3.1" matches 3.x >= 3.1; else exact."""
-    req = requested.lstrip("^~=v")
-    if requested.startswith("^"):
-        want = [int(p) for p in req.split(".") if p.isdigit()]
-        got = [int(p) for p in installed.split(".")[:3] if p.isdigit()]
-        return bool(want) and got[0] == want[0] and got >= want
-    return installed == req or installed.startswith(req + ".")
-
-
-def local_copy(url: str) -> Path | None:
-    """The pinned npm file that answers a CDN ``url``, or None."""
-    pinned = pinned_npm_packages()
-    for pattern in _CDN:
-        m = pattern.match(url)
-        if not m:
-            continue
-        pkg, ver, path = m["pkg"], m["ver"], unquote(m["path"])
-        if pkg not in pinned or not _version_matches(ver, pinned[pkg]):
-            return None
-        candidate = (NODE_MODULES / pkg / path).resolve()
-        if NODE_MODULES.resolve() in candidate.parents and candidate.is_file():
-            return candidate
-    return None
-
-
 @dataclass
 class Load:
     """What happened while a page was open."""
@@ -186,7 +152,8 @@ class Load:
     url: str
     base: str
     console_errors: list[str] = field(default_factory=list)
-    unrouted: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)  # loads from another origin (blocked)
+    failed: list[str] = field(default_factory=list)  # loads from an allowed origin that failed (e.g. 404)
     files: dict[str, Path] = field(default_factory=dict)  # url -> file on disk served for it
 
     def weight(self) -> dict[str, int]:
@@ -195,10 +162,10 @@ class Load:
         ``raw``: sum of file sizes. ``transfer``: what a server that gzips text
         (HTML, JS, CSS, SVG, JSON; GitHub Pages does) sends, estimated with gzip -6;
         fonts and images count raw. ``own``: the page itself and its images,
-        i.e. everything except the theme (``_static``) and CDN assets.
+        i.e. everything except the theme and MathJax (``_static``, ``mathjax/``).
         """
         raw = transfer = own = 0
-        seen: set[Path] = set()
+        seen = set()
         for url, path in self.files.items():
             if path in seen:
                 continue
@@ -207,42 +174,76 @@ class Load:
             raw += len(data)
             textual = path.suffix.lower() in {".html", ".js", ".css", ".svg", ".json", ".txt", ".map", ".mjs"}
             transfer += len(gzip.compress(data, compresslevel=6)) if textual else len(data)
-            if url.startswith(self.base) and "/_static/" not in url:
+            if url.startswith(self.base) and "/_static/" not in url and "/mathjax/" not in url:
                 own += len(data)
         return {"raw": raw, "transfer": transfer, "own": own}
 
 
-def open_page(browser: Any, base: str, root: Path, rel: str, *, width: int = 1280, height: int = 900):
-    """Open ``base + rel`` in a fresh context with CDN routing; returns (context, page, load)."""
+def new_page(
+    browser: Any,
+    allowed: list[str],
+    *,
+    width: int = 1280,
+    height: int = 900,
+    answer: Any = None,
+    on_allowed: Any = None,
+) -> tuple[Any, Any, Load]:
+    """A page in a fresh context whose network is blocked except for the origins in ``allowed``
+    (URL prefixes; ``blob:``/``data:`` always pass). Returns (context, page, load): ``load`` records
+    console errors, blocked requests (``external``) and failed allowed ones (``failed``, e.g. a 404).
+    ``answer(route) -> bool`` may fulfil a request itself first (a test's stand-in for a remote
+    service); ``on_allowed(url)`` is told of every allowed request. The one set-up shared by the site,
+    JupyterLab and Live Code tests."""
     context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
-    load = Load(url=base + rel, base=base)
+    load = Load(url="", base=allowed[0] if allowed else "")
+    passes = (*allowed, "blob:", "data:")
 
     def route(r: Any) -> None:
         url = r.request.url
-        if url.startswith(base):
-            path = urlsplit(url).path
-            disk = (root / unquote(path.lstrip("/"))).resolve()
-            if disk.is_dir():
-                disk = disk / "index.html"
-            if disk.is_file():
-                load.files[url.split("#")[0]] = disk
+        if answer is not None and answer(r):
+            return
+        if url.startswith(passes):
+            if on_allowed is not None:
+                on_allowed(url)
             r.continue_()
             return
-        copy = local_copy(url)
-        if copy is not None:
-            load.files[url] = copy
-            ctype = mimetypes.guess_type(copy.name)[0] or _extra_types.get(copy.suffix, "application/octet-stream")
-            r.fulfill(path=str(copy), content_type=ctype, headers={"Access-Control-Allow-Origin": "*"})
-            return
-        load.unrouted.append(url)
+        load.external.append(url)
         r.abort()
+
+    failed_urls: set[str] = set()
+
+    def response(resp: Any) -> None:
+        if resp.status >= 400 and resp.url.startswith(passes) and resp.url not in failed_urls:
+            failed_urls.add(resp.url)
+            load.failed.append(f"{resp.status} {resp.url}")
+
+    def request_failed(req: Any) -> None:
+        if req.url.startswith(passes) and not req.url.startswith(("ws:", "wss:")) and req.url not in failed_urls:
+            failed_urls.add(req.url)
+            load.failed.append(f"{req.failure} {req.url}")
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on(
-        "console", lambda m: load.console_errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None
-    )
+    page.on("console", lambda m: load.console_errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: load.console_errors.append(f"uncaught: {e}"))
+    page.on("response", response)
+    page.on("requestfailed", request_failed)
+    return context, page, load
+
+
+def open_page(browser: Any, base: str, root: Path, rel: str, *, width: int = 1280, height: int = 900):
+    """Open ``base + rel`` of a site served from ``root``, offline; returns (context, page, load)."""
+
+    def record(url: str) -> None:
+        path = urlsplit(url).path
+        disk = (root / unquote(path.lstrip("/"))).resolve()
+        if disk.is_dir():
+            disk = disk / "index.html"
+        if disk.is_file():
+            load.files[url.split("#")[0].split("?")[0]] = disk
+
+    context, page, load = new_page(browser, [base], width=width, height=height, on_allowed=record)
+    load.url = base + rel
     page.goto(load.url, wait_until="load")
     wait_for_maths(page)
     return context, page, load
@@ -454,7 +455,8 @@ def alt_problem(alt: str | None, src: str) -> str | None:
 class PageReport:
     rel: str
     console_errors: list[str]
-    unrouted: list[str]
+    external: list[str]
+    failed: list[str]
     maths: dict
     images: list[dict]
     figures: dict
@@ -463,9 +465,25 @@ class PageReport:
     weight: dict[str, int]
 
 
+ICON_JS = """() => { const l = document.querySelector('link[rel~="icon"]'); return l ? l.href : null; }"""
+
+
+def check_favicon(page: Any, load: Load) -> None:
+    """Headless Chromium fetches no favicon, a reader's browser does: the page must name one that is there
+    (without a ``<link rel="icon">`` a browser asks for /favicon.ico)."""
+    href = page.evaluate(ICON_JS)
+    if href is None:
+        load.failed.append("no <link rel=icon>: a browser asks for /favicon.ico")
+    elif not href.startswith("data:"):
+        status = page.request.get(href).status
+        if status >= 400:
+            load.failed.append(f"{status} {href}")
+
+
 def build_report(browser: Any, base: str, root: Path, rel: str, *, axe: bool = True) -> PageReport:
     context, page, load = open_page(browser, base, root, rel)
     try:
+        check_favicon(page, load)
         maths = page.evaluate(MATHS_JS)
         images = page.evaluate(IMAGES_JS)
         figures = page.evaluate(FIGURES_JS)
@@ -475,7 +493,8 @@ def build_report(browser: Any, base: str, root: Path, rel: str, *, axe: bool = T
         return PageReport(
             rel,
             list(load.console_errors),
-            list(load.unrouted),
+            list(load.external),
+            list(load.failed),
             maths,
             images,
             figures,

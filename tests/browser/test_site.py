@@ -32,10 +32,17 @@ def test_no_javascript_errors(site_report, page_path):
     assert not r.console_errors, "\n".join(r.console_errors)
 
 
-def test_no_unpinned_external_requests(site_report, page_path):
-    """Offline: every external asset must be a pinned npm copy (tests/browser/package.json)."""
+def test_loads_nothing_from_another_origin(site_report, page_path):
+    """The site needs nothing from outside: with the network blocked, no page asks another origin for
+    anything (links to Binder or the repository are not loads)."""
     r = site_report(page_path)
-    assert not r.unrouted, "requests with no pinned local copy:\n" + "\n".join(r.unrouted)
+    assert not r.external, "requests to other origins:\n" + "\n".join(r.external)
+
+
+def test_every_load_succeeds(site_report, page_path):
+    """Everything a page asks the site for is there (no 404: a missing favicon, font or MathJax extension)."""
+    r = site_report(page_path)
+    assert not r.failed, "failed requests:\n" + "\n".join(r.failed)
 
 
 def test_maths_rendered(site_report, page_path):
