@@ -460,9 +460,12 @@ def first_screen_problems(screen: dict, titles: list[str], glued: set[str]) -> l
         if m:
             at = screen["text"][max(0, m.start() - 40) : m.end() + 40].replace("\n", " ")
             problems.append(f"{what} is visible: ...{at}...")
-    shown = [" ".join(t.split()) for t in screen["titles"]]
+    def plain(text: str) -> str:  # JupyterLab (like Sphinx) prints typographic quotes
+        return " ".join(text.translate(str.maketrans("‘’“”", "''\"\"")).split())
+
+    shown = [plain(t) for t in screen["titles"]]
     for title in titles:
-        if not any(t.startswith(title[:60]) for t in shown):
+        if not any(t.startswith(plain(title)[:60]) for t in shown):
             problems.append(f"box {title[:60]!r} is not on the first screen (titles shown: {shown})")
     for name in sorted(glued):
         if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", screen["text"]):
