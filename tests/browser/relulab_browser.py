@@ -355,9 +355,41 @@ class ControlCheck:
     problems: list[str]
 
 
+PLAYER_STATE_JS = """(i) => {
+  const c = document.querySelector(`[data-relulab-check="${i}"]`);
+  const root = c.closest('[data-relulab-interactive="player"]');
+  if (!root) return null;
+  const img = root.querySelector('img');
+  return {data: root.querySelector('script[type="application/json"]').textContent,
+          values: [...root.querySelectorAll('input[type=range]')].map(e => +e.value),
+          src: img.getAttribute('src'), alt: img.getAttribute('alt')};
+}"""
+
+
+def player_problem(page: Any, i: int, how: str) -> str | None:
+    """For a control of a relulab.interactive player: is the frame shown, and its alt text, the one of the grid
+    point the controls select? Computed here from the player's data (row-major over the controls, as
+    ``relulab.interactive`` stores it), independently of the page's script. None if right or not a player."""
+    state = page.evaluate(PLAYER_STATE_JS, i)
+    if state is None:
+        return None
+    data = json.loads(state["data"])
+    point = tuple(state["values"])
+    flat = 0
+    for v, n in zip(point, data["shape"]):
+        flat = flat * n + v
+    if state["src"] != "data:image/webp;base64," + data["frames"][data["index"][flat]]:
+        return f"moved with the {how}, the figure shows another frame than the one of grid point {point}"
+    named = ", ".join(f"{label} = {text[v]}" for label, text, v in zip(data["labels"], data["text"], point))
+    if state["alt"] != f"{data['alt']} ({named})":
+        return f"moved with the {how}, the alt text {state['alt']!r} does not name grid point {point} ({named})"
+    return None
+
+
 def check_controls(page: Any) -> list[ControlCheck]:
     """Move every control with the mouse, then with the keyboard (Tab + arrow);
-    each move must change the control's figure (compared pixel by pixel)."""
+    each move must change the control's figure (compared pixel by pixel) and, in a
+    relulab.interactive player, show the frame and alt text of the grid point selected."""
     page.evaluate(REVEAL_JS)
     results = []
     for info in page.evaluate(CONTROLS_JS):
@@ -386,6 +418,8 @@ def check_controls(page: Any) -> list[ControlCheck]:
             problems.append("mouse drag did not move the control")
         elif _figure_shot(page, i) == before:
             problems.append("moved with the mouse, the figure did not change")
+        if problem := player_problem(page, i, "mouse"):
+            problems.append(problem)
         # --- keyboard: Tab onto the control, then an arrow key
         if not info["tabbable"]:
             problems.append("control is not in the Tab order")
@@ -414,6 +448,8 @@ def check_controls(page: Any) -> list[ControlCheck]:
                     problems.append("arrow key did not move the control")
                 elif _figure_shot(page, i) == before:
                     problems.append("moved with the keyboard, the figure did not change")
+                if problem := player_problem(page, i, "keyboard"):
+                    problems.append(problem)
         results.append(ControlCheck(info["label"], problems))
     return results
 

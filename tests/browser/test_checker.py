@@ -6,7 +6,9 @@ Jupyter Book 1 THEBE_JS_URL bug), MathJax from its CDN URL (blocked: the maths
 stays raw), a script from a CDN, a favicon and a font that are not there, and a
 page whose maths is typeset by the site's own MathJax. Two more pages are generated from
 ``relulab.interactive``: a working player, and the same player with every frame
-replaced by the first one (it runs, the slider moves, the figure never changes).
+replaced by the first one (it runs, the slider moves, the figure never changes),
+reading its grid column-major (the figure changes, to another grid point's frame),
+or never updating its alt text.
 """
 
 from __future__ import annotations
@@ -69,6 +71,20 @@ def fixture_site(fixtures_dir, serve):
     (fixtures_dir / "frozen_player.html").write_text(
         PAGE.format(title="A player whose frames are all equal", body=frozen)
     )
+    # The script reads the grid column-major: every move changes the figure, to the wrong grid point's frame.
+    row_major = "k=k*d.shape[j]+v;"
+    assert good.count(row_major) == 1
+    transposed = good.replace(row_major, "k=k+v*Math.pow(d.shape[j],j);")
+    (fixtures_dir / "transposed_player.html").write_text(
+        PAGE.format(title="A player that shows the frame of another grid point", body=transposed)
+    )
+    # The script never updates the alt text: the figure changes, the text describing it does not.
+    alt_update = 'img.alt=d.alt+" ("+parts.join(", ")+")";'
+    assert good.count(alt_update) == 1
+    stale = good.replace(alt_update, "")
+    (fixtures_dir / "stale_alt_player.html").write_text(
+        PAGE.format(title="A player whose alt text never changes", body=stale)
+    )
     return serve(fixtures_dir), fixtures_dir
 
 
@@ -100,6 +116,20 @@ def test_frozen_player_is_caught(browser, fixture_site):
     for c in r.controls:
         assert "moved with the mouse, the figure did not change" in c.problems
         assert "moved with the keyboard, the figure did not change" in c.problems
+
+
+def test_frame_of_another_grid_point_is_caught(browser, fixture_site):
+    r = report(browser, fixture_site, "transposed_player.html", axe=False)
+    problems = [p for c in r.controls for p in c.problems]
+    assert not any("did not change" in p for p in problems), problems  # the old check alone passed it
+    assert any("shows another frame than the one of grid point" in p for p in problems), problems
+
+
+def test_stale_alt_text_is_caught(browser, fixture_site):
+    r = report(browser, fixture_site, "stale_alt_player.html", axe=False)
+    problems = [p for c in r.controls for p in c.problems]
+    assert not any("did not change" in p or "another frame" in p for p in problems), problems
+    assert sum("does not name grid point" in p for p in problems) == 4, problems  # 2 controls x mouse, keyboard
 
 
 def test_bad_alt_text_is_caught(browser, fixture_site):
