@@ -669,7 +669,12 @@ def start_jupyter(
         d.mkdir(parents=True, exist_ok=True)
     server_config: dict[str, Any] = {
         # No news prompt and no update check (they would reach the internet), nothing else changed.
-        "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
+        # window.jupyterapp, so that a test can open the next chapter without reloading JupyterLab.
+        "LabApp": {
+            "news_url": None,
+            "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
+            "expose_app_in_browser": True,
+        },
         "ServerApp": {"open_browser": False},
     }
     if allow_origin:

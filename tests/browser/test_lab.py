@@ -420,7 +420,7 @@ def _lab_origins(lab) -> list[str]:
 # ------------------------------------------------------------------ the first screen (issue 21)
 FIRST_SCREEN_PX = 900
 FIRST_SCREEN_JS = """(height) => {
-  const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell')]
+  const cells = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell')]
     .filter(c => c.getBoundingClientRect().top < height);
   const shown = cells.map(c => c.querySelector('.myst, .jp-MarkdownOutput') || c);
   const text = shown.map(c => c.innerText).join('\\n');
@@ -473,32 +473,56 @@ def first_screen_problems(screen: dict, titles: list[str], glued: set[str]) -> l
     return problems
 
 
+@pytest.fixture(scope="module")
+def lab_page(browser, jupyter_lab):
+    """One JupyterLab page for the first-screen checks: loaded once by the Binder link's URL of the first
+    chapter; the next chapters open in the same page, as the file browser opens them (the same viewer)."""
+    context, page, load = new_page(browser, _lab_origins(jupyter_lab), height=FIRST_SCREEN_PX)
+    page.goto(f"{jupyter_lab.url}lab/tree/chapters/{TOC[0]}.md?token={jupyter_lab.token}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=120_000)
+    yield page, load
+    context.close()
+    for s in jupyter_lab.api("api/sessions"):
+        jupyter_lab.api(f"api/sessions/{s['id']}", method="DELETE")
+    for k in jupyter_lab.api("api/kernels"):
+        jupyter_lab.api(f"api/kernels/{k['id']}", method="DELETE")
+    for f in (jupyter_lab.home / "workspaces").glob("*"):
+        f.unlink()
+
+
+OPEN_JS = """async (path) => {
+  await window.jupyterapp.started;
+  await window.jupyterapp.commands.execute('application:close-all');
+  await window.jupyterapp.commands.execute('docmanager:open', {path});
+}"""
+
+
 @pytest.mark.parametrize("chapter", TOC)
-def test_first_screen_shows_the_rendered_answer_and_verdicts(browser, jupyter_lab, chapter):
-    """Opened as the Binder link opens it (no cell run), a chapter's first screen in JupyterLab shows the rendered
-    answer box and every verdict box (verdict word and claim), and no MyST syntax: no ::: fence, directive or role,
-    (label)= target, nor the name of a glued number in place of the number."""
+def test_first_screen_shows_the_rendered_answer_and_verdicts(lab_page, jupyter_lab, chapter):
+    """Opened without running a cell, a chapter's first screen in JupyterLab shows the rendered answer box and every
+    verdict box (verdict word and claim), and no MyST syntax: no ::: fence, directive or role, (label)= target, nor
+    the name of a glued number in place of the number."""
     lab = jupyter_lab
+    page, load = lab_page
     titles, glued = first_screen_expectations((REPO / "chapters" / f"{chapter}.md").read_text(encoding="utf-8"))
-    context, page, load = new_page(browser, _lab_origins(lab), height=FIRST_SCREEN_PX)
-    try:
-        page.goto(f"{lab.url}lab/tree/chapters/{chapter}.md?token={lab.token}")
-        page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell .myst-admonition-header", timeout=120_000)
-        page.wait_for_timeout(300)  # the notebook-wide pass that resolves cross-references
-        screen = page.evaluate(FIRST_SCREEN_JS, FIRST_SCREEN_PX)
-        problems = first_screen_problems(screen, titles, glued)
-        if problems:
-            shot = lab.home / f"{chapter}-first-screen.png"
-            page.screenshot(path=str(shot))
-            problems.append(f"screenshot: {shot}")
-        assert not problems, f"{chapter} in JupyterLab:\n" + "\n".join(problems)
-        assert not load.external, f"JupyterLab asked other origins for: {load.external}"
-    finally:
-        context.close()
-        for s in lab.api("api/sessions"):
-            lab.api(f"api/sessions/{s['id']}", method="DELETE")
-        for f in (lab.home / "workspaces").glob("*"):
-            f.unlink()
+    if chapter != TOC[0]:
+        page.evaluate(OPEN_JS, f"chapters/{chapter}.md")
+    page.wait_for_function(
+        "(name) => { const t = document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current');"
+        " return !!t && t.textContent.includes(name); }",
+        arg=f"{chapter}.md",
+        timeout=60_000,
+    )
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .myst-admonition-header", timeout=120_000)
+    page.wait_for_timeout(300)  # the notebook-wide pass that resolves cross-references
+    screen = page.evaluate(FIRST_SCREEN_JS, FIRST_SCREEN_PX)
+    problems = first_screen_problems(screen, titles, glued)
+    if problems:
+        shot = lab.home / f"{chapter}-first-screen.png"
+        page.screenshot(path=str(shot))
+        problems.append(f"screenshot: {shot}")
+    assert not problems, f"{chapter} in JupyterLab:\n" + "\n".join(problems)
+    assert not load.external, f"JupyterLab asked other origins for: {load.external}"
 
 
 def test_first_screen_check_catches_raw_syntax():
