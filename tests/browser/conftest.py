@@ -129,30 +129,78 @@ def jupyter_lab(tmp_path_factory):
     server.stop()
 
 
+# ------------------------------------------------- running on two cores (make test-browser: -n 2 --dist loadgroup)
+GROUPED_BY_PARAMETER = ("page_path", "chapter", "rel")
+
+
+def pytest_collection_modifyitems(config: Any, items: list) -> None:
+    """Group the tests for pytest-xdist's ``--dist loadgroup``: every test of one site page runs on one worker
+    (the page is loaded and checked once there), and each module that starts a server of its own (JupyterLab,
+    Live Code) runs on one worker, so the two cores share the work without doing any of it twice."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        params = getattr(item, "callspec", None)
+        value = next((params.params[k] for k in GROUPED_BY_PARAMETER if params and k in params.params), None)
+        if module == "test_site" and value is not None:
+            group = "page:" + {"<front page>": "intro.html"}.get(str(value), str(value))
+        else:
+            group = module
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_configure(config: Any) -> None:
+    if not hasattr(config, "workerinput") and "RELULAB_BROWSER_SHARE" not in os.environ:
+        import tempfile
+
+        os.environ["RELULAB_BROWSER_SHARE"] = tempfile.mkdtemp(prefix="relulab-browser-")  # inherited by workers
+
+
+def _rows() -> list[dict]:
+    return [
+        {
+            "page": rel,
+            "weight_bytes": r.weight,
+            "axe": r.axe,
+            "controls": [{"label": c.label, "problems": c.problems} for c in r.controls],
+        }
+        for rel, r in sorted(_REPORTS.items())
+    ]
+
+
+def pytest_sessionfinish(session: Any) -> None:
+    """A worker hands its page reports and JupyterLab measurements to the controller, which prints them."""
+    worker = getattr(session.config, "workerinput", None)
+    share = os.environ.get("RELULAB_BROWSER_SHARE")
+    if worker is not None and share:
+        data = {"rows": _rows(), "lab": LAB_METRICS}
+        (Path(share) / f"{worker['workerid']}.json").write_text(json.dumps(data))
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     tr = terminalreporter
+    rows = _rows()
+    share = os.environ.get("RELULAB_BROWSER_SHARE")
+    for f in sorted(Path(share).glob("*.json")) if share else []:
+        data = json.loads(f.read_text())
+        rows += data["rows"]
+        LAB_METRICS.update(data["lab"])
+        f.unlink()
+    rows.sort(key=lambda row: row["page"])
     if LAB_METRICS:
         tr.section("JupyterLab: Run All and live sliders per chapter")
         for chapter, m in LAB_METRICS.items():
             tr.write_line(f"{chapter:<22} " + ", ".join(f"{k}: {v}" for k, v in m.items()))
-    if not _REPORTS:
+    if not rows:
         return
     tr.section("browser: page weight and axe-core results")
     tr.write_line(
         f"{'page':<40} {'own KB':>7} {'transfer KB':>11} {'raw KB':>7}  axe violations (impact: rule x nodes)"
     )
-    rows = []
-    for rel, r in sorted(_REPORTS.items()):
-        axe = ", ".join(f"{v['impact']}: {v['id']} x{v['nodes']}" for v in r.axe) or "none"
-        w = r.weight
-        tr.write_line(f"{rel:<40} {w['own'] / 1024:7.0f} {w['transfer'] / 1024:11.0f} {w['raw'] / 1024:7.0f}  {axe}")
-        rows.append(
-            {
-                "page": rel,
-                "weight_bytes": w,
-                "axe": r.axe,
-                "controls": [{"label": c.label, "problems": c.problems} for c in r.controls],
-            }
+    for row in rows:
+        axe = ", ".join(f"{v['impact']}: {v['id']} x{v['nodes']}" for v in row["axe"]) or "none"
+        w = row["weight_bytes"]
+        tr.write_line(
+            f"{row['page']:<40} {w['own'] / 1024:7.0f} {w['transfer'] / 1024:11.0f} {w['raw'] / 1024:7.0f}  {axe}"
         )
     out = os.environ.get("RELULAB_BROWSER_REPORT")
     if out:

@@ -338,15 +338,32 @@ def _control_value(page: Any, i: int) -> tuple[float, float, float]:
     )
 
 
+FIGURE_PIXELS_JS = """(i) => new Promise(res => {
+  const f = document.querySelector(`[data-relulab-figure~="${i}"]`);
+  const p = (f && f.decode) ? f.decode().catch(() => null) : Promise.resolve();
+  p.then(() => requestAnimationFrame(() => requestAnimationFrame(() => {
+    if (!(f instanceof HTMLImageElement) || !f.naturalWidth) return res(null);
+    try {
+      const c = document.createElement('canvas');
+      c.width = f.naturalWidth; c.height = f.naturalHeight;
+      const ctx = c.getContext('2d', {willReadFrequently: true});
+      ctx.drawImage(f, 0, 0);
+      const px = new Uint32Array(ctx.getImageData(0, 0, c.width, c.height).data.buffer);
+      let h1 = 0x811c9dc5, h2 = 0;
+      for (let k = 0; k < px.length; k++) { h1 = Math.imul(h1 ^ px[k], 16777619); h2 = (h2 + px[k] * (k + 1)) % 4294967291; }
+      res(`${c.width}x${c.height}:${h1 >>> 0}:${h2}`);
+    } catch (e) { res(null); }  // a cross-origin image cannot be read: compare screenshots instead
+  })));
+})"""
+
+
 def _figure_shot(page: Any, i: int) -> bytes:
-    fig = page.locator(f'[data-relulab-figure~="{i}"]')
-    page.evaluate(
-        """(i) => new Promise(res => { const f = document.querySelector(`[data-relulab-figure~="${i}"]`);
-          const p = (f && f.decode) ? f.decode().catch(() => null) : Promise.resolve();
-          p.then(() => requestAnimationFrame(() => requestAnimationFrame(res))); })""",
-        i,
-    )
-    return fig.screenshot(animations="disabled", caret="hide")
+    """What the control's figure shows: for an image, a hash of its decoded pixels (drawn on a canvas in the
+    page, no screenshot needed); for anything else (canvas, SVG, widgets), a screenshot of it."""
+    pixels = page.evaluate(FIGURE_PIXELS_JS, i)
+    if pixels is not None:
+        return pixels.encode()
+    return page.locator(f'[data-relulab-figure~="{i}"]').screenshot(animations="disabled", caret="hide")
 
 
 @dataclass
@@ -388,7 +405,7 @@ def player_problem(page: Any, i: int, how: str) -> str | None:
 
 def check_controls(page: Any) -> list[ControlCheck]:
     """Move every control with the mouse, then with the keyboard (Tab + arrow);
-    each move must change the control's figure (compared pixel by pixel) and, in a
+    each move must change the control's figure (its pixels) and, in a
     relulab.interactive player, show the frame and alt text of the grid point selected."""
     page.evaluate(REVEAL_JS)
     results = []
@@ -487,6 +504,20 @@ def alt_problem(alt: str | None, src: str) -> str | None:
     return None
 
 
+# The answer and verdict boxes of a chapter (_ext/claims.py): where they start and whether a reason is open.
+BOXES_JS = """() => {
+  const top = (el) => el.getBoundingClientRect().top + window.scrollY;
+  const bottom = (el) => el.getBoundingClientRect().bottom + window.scrollY;
+  return {
+    answers: [...document.querySelectorAll('div.answer')].map(el => ({
+      top: top(el), head: bottom(el.querySelector('.admonition-title') || el)})),
+    claims: [...document.querySelectorAll('div.claim')].map(el => ({
+      id: el.id, top: top(el), head: bottom(el.querySelector('.claim-verdict') || el),
+      open: !!el.querySelector('details[open]'), verdict: (el.querySelector('.claim-verdict') || {}).textContent})),
+  };
+}"""
+
+
 @dataclass
 class PageReport:
     rel: str
@@ -499,6 +530,7 @@ class PageReport:
     controls: list[ControlCheck]
     axe: list[dict]
     weight: dict[str, int]
+    boxes: dict  # the answer and verdict boxes as the page loaded, at 1280 x 900 (test_site.first_screen_problems)
 
 
 ICON_JS = """() => { const l = document.querySelector('link[rel~="icon"]'); return l ? l.href : null; }"""
@@ -519,6 +551,7 @@ def check_favicon(page: Any, load: Load) -> None:
 def build_report(browser: Any, base: str, root: Path, rel: str, *, axe: bool = True) -> PageReport:
     context, page, load = open_page(browser, base, root, rel)
     try:
+        boxes = page.evaluate(BOXES_JS)
         check_favicon(page, load)
         maths = page.evaluate(MATHS_JS)
         images = page.evaluate(IMAGES_JS)
@@ -537,6 +570,7 @@ def build_report(browser: Any, base: str, root: Path, rel: str, *, axe: bool = T
             controls,
             violations,
             load.weight(),
+            boxes,
         )
     finally:
         context.close()
