@@ -81,7 +81,7 @@ test-lib: $(TEST_STAMP) npm-assets
 
 test-browser: $(TEST_STAMP) $(LAB_STAMP) npm-assets
 	@if [ -x "$(RELULAB_CHROMIUM)" ] && command -v npm >/dev/null; then \
-		$(PY) -m pytest -n 2 --dist loadgroup tests/browser; \
+		$(PY) -m pytest -n 2 --dist loadscope tests/browser; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "FAIL: CI=true but $(RELULAB_CHROMIUM) or npm is missing, so the browser tests cannot run"; exit 1; \
 	else \

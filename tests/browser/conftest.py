@@ -129,25 +129,10 @@ def jupyter_lab(tmp_path_factory):
     server.stop()
 
 
-# ------------------------------------------------- running on two cores (make test-browser: -n 2 --dist loadgroup)
-GROUPED_BY_PARAMETER = ("page_path", "chapter", "rel")
-
-
-def pytest_collection_modifyitems(config: Any, items: list) -> None:
-    """Group the tests for pytest-xdist's ``--dist loadgroup``: every test of one site page runs on one worker
-    (the page is loaded and checked once there), and each module that starts a server of its own (JupyterLab,
-    Live Code) runs on one worker, so the two cores share the work without doing any of it twice."""
-    for item in items:
-        module = item.module.__name__.rsplit(".", 1)[-1]
-        params = getattr(item, "callspec", None)
-        value = next((params.params[k] for k in GROUPED_BY_PARAMETER if params and k in params.params), None)
-        if module == "test_site" and value is not None:
-            group = "page:" + {"<front page>": "intro.html"}.get(str(value), str(value))
-        else:
-            group = module
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
+# ------------------------------------------------- running on two cores (make test-browser: -n 2 --dist loadscope)
+# pytest-xdist's ``--dist loadscope`` keeps each module on one worker: the site pages (each loaded and checked once
+# there), JupyterLab and Live Code (each with its server) are shared between the two cores, and nothing is done
+# twice. Workers hand their page reports and JupyterLab measurements to the controller, which prints them.
 def pytest_configure(config: Any) -> None:
     if not hasattr(config, "workerinput") and "RELULAB_BROWSER_SHARE" not in os.environ:
         import tempfile
