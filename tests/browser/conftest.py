@@ -133,13 +133,6 @@ def jupyter_lab(tmp_path_factory):
 # pytest-xdist's ``--dist loadscope`` keeps each module on one worker: the site pages (each loaded and checked once
 # there), JupyterLab and Live Code (each with its server) are shared between the two cores, and nothing is done
 # twice. Workers hand their page reports and JupyterLab measurements to the controller, which prints them.
-def pytest_configure(config: Any) -> None:
-    if not hasattr(config, "workerinput") and "RELULAB_BROWSER_SHARE" not in os.environ:
-        import tempfile
-
-        os.environ["RELULAB_BROWSER_SHARE"] = tempfile.mkdtemp(prefix="relulab-browser-")  # inherited by workers
-
-
 def _rows() -> list[dict]:
     return [
         {
@@ -152,24 +145,27 @@ def _rows() -> list[dict]:
     ]
 
 
+_FROM_WORKERS: list[dict] = []
+
+
 def pytest_sessionfinish(session: Any) -> None:
-    """A worker hands its page reports and JupyterLab measurements to the controller, which prints them."""
-    worker = getattr(session.config, "workerinput", None)
-    share = os.environ.get("RELULAB_BROWSER_SHARE")
-    if worker is not None and share:
-        data = {"rows": _rows(), "lab": LAB_METRICS}
-        (Path(share) / f"{worker['workerid']}.json").write_text(json.dumps(data))
+    """A pytest-xdist worker hands its page reports and JupyterLab measurements to the controller."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["relulab_browser"] = json.dumps({"rows": _rows(), "lab": LAB_METRICS})
+
+
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    data = getattr(node, "workeroutput", {}).get("relulab_browser")
+    if data:
+        _FROM_WORKERS.append(json.loads(data))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     tr = terminalreporter
     rows = _rows()
-    share = os.environ.get("RELULAB_BROWSER_SHARE")
-    for f in sorted(Path(share).glob("*.json")) if share else []:
-        data = json.loads(f.read_text())
+    for data in _FROM_WORKERS:
         rows += data["rows"]
         LAB_METRICS.update(data["lab"])
-        f.unlink()
     rows.sort(key=lambda row: row["page"])
     if LAB_METRICS:
         tr.section("JupyterLab: Run All and live sliders per chapter")

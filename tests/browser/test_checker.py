@@ -194,8 +194,7 @@ def test_alt_problem_rules():
 @pytest.mark.parametrize("ci", ["true", ""])
 def test_missing_browser_skips_locally_and_fails_in_ci(ci, tmp_path):
     """How `make test` / `.ci/run` see a machine without Chromium."""
-    env = {k: v for k, v in os.environ.items() if k != "RELULAB_BROWSER_SHARE"}  # its own run, its own reports
-    env.update(CI=ci, RELULAB_CHROMIUM=str(tmp_path / "no-chromium"))
+    env = {**os.environ, "CI": ci, "RELULAB_CHROMIUM": str(tmp_path / "no-chromium")}
     proc = subprocess.run(
         [
             sys.executable,
