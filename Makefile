@@ -12,10 +12,14 @@ TEST_STAMP := $(VENV)/.test-requirements-installed
 LAB_STAMP := $(VENV)/.lab-installed
 NPM_STAMP := tests/browser/node_modules/.relulab-npm-ci
 LAB_PORT ?= 8888
+# The browser the suite drives: the one Chromium setting of the project, read by .ci/install-system-deps
+# and tests/browser/relulab_browser.py (same default; tests/test_install_system_deps.py checks they agree).
+RELULAB_CHROMIUM ?= /usr/bin/chromium
+export RELULAB_CHROMIUM
 export JAX_PLATFORMS := cpu
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test test-lib lint test-browser npm-assets lab format-chapters vendor-thebe serve clean
+.PHONY: book test test-lib lint test-browser npm-assets lab format-chapters vendor-thebe vendor-mathjax serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +47,8 @@ $(NPM_STAMP): tests/browser/package.json tests/browser/package-lock.json
 
 npm-assets:
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(NPM_STAMP); \
-	elif [ "$${CI:-}" = "true" ]; then echo "FAIL: CI=true but npm is missing (apt-get install npm)"; exit 1; \
-	else echo "SKIPPED the npm test assets: npm not found (apt-get install npm); their tests will skip"; fi
+	elif [ "$${CI:-}" = "true" ]; then echo "FAIL: CI=true but npm is missing (bash .ci/install-system-deps)"; exit 1; \
+	else echo "SKIPPED the npm test assets: npm not found (bash .ci/install-system-deps); their tests will skip"; fi
 
 # The execution cache is keyed on each chapter's code. Everything else a chapter's output depends
 # on is its key (tools/cache_key.py): the library's files, the installed versions of the packages the
@@ -87,12 +91,12 @@ test-lib: lint npm-assets
 	$(PY) -m pytest -n 2 --ignore=tests/browser
 
 test-browser: $(TEST_STAMP) $(LAB_STAMP) npm-assets
-	@if [ -x /usr/bin/chromium ] && command -v npm >/dev/null; then \
-		$(PY) -m pytest tests/browser; \
+	@if [ -x "$(RELULAB_CHROMIUM)" ] && command -v npm >/dev/null; then \
+		$(PY) -m pytest -n 2 --dist loadscope tests/browser; \
 	elif [ "$${CI:-}" = "true" ]; then \
-		echo "FAIL: CI=true but /usr/bin/chromium or npm is missing, so the browser tests cannot run"; exit 1; \
+		echo "FAIL: CI=true but $(RELULAB_CHROMIUM) or npm is missing, so the browser tests cannot run"; exit 1; \
 	else \
-		echo "SKIPPED the browser tests: /usr/bin/chromium or npm not found (apt-get install chromium npm to run them)"; \
+		echo "SKIPPED the browser tests: $(RELULAB_CHROMIUM) or npm not found (bash .ci/install-system-deps installs them)"; \
 	fi
 
 test: test-lib
@@ -120,6 +124,24 @@ vendor-thebe:
 	  echo "npm integrity $$(cd $$tmp && npm view thebe@$(THEBE_VERSION) dist.integrity)"; \
 	  (cd _extra/thebe && sha256sum lib/* | LC_ALL=C sort -k2); } > _extra/thebe/SOURCE.txt && \
 	rm -rf $$tmp && echo "vendored thebe $(THEBE_VERSION) into _extra/thebe"
+
+# MathJax for the website's maths, self-hosted: from the npm package, only the TeX-to-CHTML component, its web
+# fonts and the TeX extensions the book's maths loads on demand (MATHJAX_EXTENSIONS; the browser suite fails on
+# a request for one that is missing), copied into _extra/mathjax with the npm integrity and a checksum of every
+# file (tests/test_vendored.py checks them). The site serves it as /mathjax/ (mathjax_path in _config.yml).
+MATHJAX_VERSION := 3.2.2
+MATHJAX_EXTENSIONS :=
+vendor-mathjax:
+	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null) && \
+	tar -xzf $$tmp/mathjax-$(MATHJAX_VERSION).tgz -C $$tmp && es5=$$tmp/package/es5 && rm -rf _extra/mathjax && \
+	mkdir -p _extra/mathjax/output/chtml/fonts _extra/mathjax/input/tex/extensions && \
+	cp $$es5/tex-chtml.js $$tmp/package/LICENSE _extra/mathjax/ && \
+	cp -r $$es5/output/chtml/fonts/woff-v2 _extra/mathjax/output/chtml/fonts/ && \
+	for e in $(MATHJAX_EXTENSIONS); do cp $$es5/input/tex/extensions/$$e.js _extra/mathjax/input/tex/extensions/; done && \
+	{ echo "mathjax $(MATHJAX_VERSION) from npm: es5/tex-chtml.js, its woff-v2 fonts, TeX extensions: $(or $(MATHJAX_EXTENSIONS),none); licence Apache-2.0 (LICENSE)"; \
+	  echo "npm integrity $$(cd $$tmp && npm view mathjax@$(MATHJAX_VERSION) dist.integrity)"; \
+	  (cd _extra/mathjax && find . -type f ! -name SOURCE.txt | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum); } > _extra/mathjax/SOURCE.txt && \
+	rm -rf $$tmp && echo "vendored MathJax $(MATHJAX_VERSION) into _extra/mathjax"
 
 serve:
 	@echo "Serving _build/html on http://127.0.0.1:8000 (Ctrl-C to stop)"

@@ -1,23 +1,32 @@
 """Sphinx extension: answer boxes, claim verdict boxes, the claims ledger and the front-page summaries.
 
-Every chapter opens with one ``answer`` box and one ``claim`` box per claim of the source answer it checks
-(MyST syntax, ``colon_fence``)::
+Every chapter opens with one answer box and one verdict box per claim of the source answer it checks. Both are
+standard MyST admonitions (``colon_fence``), so that JupyterLab with jupyterlab-myst renders them as boxes too; this
+extension turns them into the book's boxes::
 
-    :::{answer}
+    :::{admonition} Our answer
+    :class: answer
     :summary: One sentence, shown on the front page.
     :figure: fig-label-of-the-key-figure
     The answer in at most four sentences (glue roles allowed).
     :::
 
-    :::{claim} chapter-short-claim-name
-    :claim: The source's claim restated, one sentence.
-    :verdict: holds
-    :evidence: label-of-the-backing-section
+    :::{admonition} Holds: The source's claim restated, one sentence.
+    :class: claim tip dropdown
+    :name: chapter-short-claim-name
     One or two sentences of reason (glue roles and maths allowed).
+
+    Evidence: {ref}`label-of-the-backing-section`
     :::
 
-``:verdict:`` is one of ``holds``, ``caveat`` (holds, with a caveat) or ``misleading``. The claim box's HTML element
-is ``<div class="claim claim-<verdict>" id="<claim id>">``; its reason is collapsed in a ``<details>``.
+The answer box's title is ``claims_answer_title`` ("Our answer"); ``:summary:`` is not shown in the chapter (nor
+in JupyterLab). A verdict box's title is its verdict word, a colon and the claim: ``Holds:``, ``Holds, with a
+caveat:`` or ``Misleading:``. Its classes are ``claim``, ``dropdown`` (JupyterLab collapses the reason, as the website
+does) and the admonition kind that colours it in JupyterLab, which must match the verdict: ``tip`` (holds),
+``warning`` (caveat) or ``danger`` (misleading). ``:name:`` is the claim id. The last line names the section whose
+experiment or proof backs the verdict (a link in JupyterLab too); it becomes the box's evidence link. The claim box's
+HTML element is ``<div class="claim claim-<verdict>" id="<claim id>">``; its reason is collapsed in a
+``<details>``. Every other admonition is left as Sphinx makes it.
 
 Two more directives are filled at build time from the boxes of all chapters (Sphinx's todolist pattern: the data is
 collected into the environment when a page is read, merged across parallel readers, and the placeholders are
@@ -31,11 +40,12 @@ replaced when a page is resolved, so they can never disagree with the chapters):
   its main path's reading time.
 
 The HTML build also writes ``claims.json`` next to the pages: a list of ``{id, chapter, question, claim, verdict,
-reason, url, evidence_url}``.
+reason, url, evidence_url}``; in ``claim`` and ``reason`` maths keeps its TeX delimiters (``$...$``, ``$$...$$``).
 
 Mistakes are Sphinx warnings that name the file and the claim id (the book builds with ``-W``, so they fail it):
-an unknown verdict, a missing option or reason, a claim id that is not lowercase-hyphenated or does not start with
-its chapter's file name, a claim id used twice in the book, an ``:evidence:`` label that does not exist, and a
+a title without a verdict, a colour class that does not match the verdict, a missing ``:name:``, reason or evidence
+line, a claim id that is not lowercase-hyphenated or does not start with
+its chapter's file name, a claim id used twice in the book, an evidence label that does not exist, and a
 chapter (a document matching ``claims_chapter_glob``, default ``chapters/*``) without exactly one answer box.
 
 Enabled from ``_config.yml``::
@@ -55,6 +65,8 @@ from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.parsers.rst.directives.admonitions import Admonition
+from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -74,7 +86,11 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "caveat": ("Holds, with a caveat", "with a caveat"),
     "misleading": ("Misleading", "misleading"),
 }
+#: verdict keyword -> the admonition kind that colours its box in JupyterLab (jupyterlab-myst): green, orange, red
+VERDICT_KINDS: dict[str, str] = {"holds": "tip", "caveat": "warning", "misleading": "danger"}
 CLAIM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: the last line of a claim box: ``Evidence: {ref}`label` `` (a link in JupyterLab too)
+EVIDENCE_LINE = re.compile(r"^Evidence:\s*\{ref\}`(?:[^`<]*<)?(?P<label>[^`<>]+)>?`\s*$")
 ENV_CLAIMS = "relu_claims"  # docname -> list of claim records
 ENV_ANSWERS = "relu_answers"  # docname -> list of answer records
 ENV_GENERATED = "relu_claims_generated"  # docnames holding a ledger or summaries placeholder
@@ -154,113 +170,198 @@ def _text(node: nodes.Node) -> str:
     return " ".join(node.astext().split())
 
 
-class AnswerDirective(SphinxDirective):
-    """``{answer}``: the chapter's answer, with a one-sentence ``:summary:`` for the front page."""
+def _text_with_tex(node: nodes.Node) -> str:
+    """Like ``_text``, but maths keeps its TeX delimiters: ``$x$`` inline, ``$$x$$`` displayed."""
+    parts: list[str] = []
 
-    has_content = True
-    option_spec = {"summary": directives.unchanged, "figure": directives.unchanged}
+    def walk(n: nodes.Node) -> None:
+        if isinstance(n, nodes.math):
+            parts.append(f"${n.astext()}$")
+        elif isinstance(n, nodes.math_block):
+            parts.append(f" $${n.astext()}$$ ")
+        elif isinstance(n, nodes.Text):
+            parts.append(n.astext())
+        else:
+            for child in n.children:
+                walk(child)
+            if isinstance(n, nodes.paragraph):
+                parts.append(" ")
+
+    walk(node)
+    return " ".join("".join(parts).split())
+
+
+def _answer_box(directive: SphinxDirective, summary: str, content: StringList, offset: int) -> list[nodes.Node]:
+    """The answer box: ``<div class="admonition answer">`` with the configured title and the answer; the
+    one-sentence summary is kept on the node (not rendered) for the front page."""
+    location = directive.get_location()
+    summary = (summary or "").strip()
+    if not summary:
+        logger.warning(
+            "answer box without a :summary: (the one-sentence answer for the front page)",
+            location=location,
+            type="claims",
+            subtype="answer",
+        )
+    if not content:
+        logger.warning(
+            "answer box without an answer (its body is empty)", location=location, type="claims", subtype="answer"
+        )
+    box = nodes.admonition("", classes=["answer"])
+    directive.set_source_info(box)
+    title = directive.config.claims_answer_title
+    box += nodes.title(title, title)
+    directive.state.nested_parse(content, offset, box)
+    if summary:
+        inline, messages = directive.state.inline_text(summary, directive.lineno)
+        holder = nodes.inline("", "", *inline, classes=["answer-summary-source"])
+    else:
+        holder, messages = nodes.inline(), []
+    box["answer_summary"] = holder  # kept on the node (not rendered); collected at doctree-read
+    return [box, *messages]
+
+
+def _claim_box(
+    directive: SphinxDirective,
+    claim_id: str,
+    claim_text: str,
+    verdict: str,
+    evidence: str,
+    content: StringList,
+    offset: int,
+    problems: list[str],
+) -> list[nodes.Node]:
+    """The verdict box of one claim (see the module docstring); ``problems`` found by the caller are reported
+    with the ones found here."""
+    location = directive.get_location()
+    env = directive.env
+    if not CLAIM_ID.match(claim_id):
+        problems.append("its id is not lowercase words joined by hyphens")
+    stem = env.docname.rsplit("/", 1)[-1]
+    if (
+        directive.config.claims_require_prefix
+        and _is_chapter(env.docname, directive.config)
+        and not claim_id.startswith(stem + "-")
+    ):
+        problems.append(f"its id does not start with the chapter's file name ({stem}-)")
+    claim_text = " ".join((claim_text or "").split())
+    if not claim_text:
+        problems.append("no claim after the verdict in the title (the claim restated)")
+    if verdict and verdict not in VERDICTS:
+        problems.append(f"unknown verdict {verdict!r} (expected one of: {', '.join(VERDICTS)})")
+    if not evidence:
+        problems.append("no evidence: its last line must be Evidence: {ref}`label-of-the-backing-section`")
+    if not content or not any(line.strip() for line in content):
+        problems.append("no reason given (the box has no text before its Evidence line)")
+    for problem in problems:
+        logger.warning(f"claim {claim_id!r}: {problem}", location=location, type="claims", subtype="claim")
+
+    shown_verdict = verdict if verdict in VERDICTS else "unknown"
+    box = claim_box("", classes=["claim", f"claim-{shown_verdict}"])
+    directive.set_source_info(box)
+    box["claim_id"] = claim_id
+    box["verdict"] = verdict
+    box["claim_text"] = claim_text
+    box["evidence"] = evidence
+    box["names"].append(claim_id)
+    directive.state.document.note_explicit_target(box, box)
+    if claim_id not in box["ids"]:  # docutils normalised it; keep the claim id itself as the anchor
+        box["ids"].insert(0, claim_id)
+
+    details = claim_details("", classes=["claim-details"])
+    summary = claim_summary("", "", classes=["claim-summary"])
+    word = VERDICTS.get(verdict, (f"Unknown verdict {verdict!r}",))[0]
+    summary += nodes.inline(word, word, classes=["claim-verdict"])
+    summary += nodes.Text(" ")
+    inline, messages = directive.state.inline_text(claim_text, directive.lineno) if claim_text else ([], [])
+    summary += nodes.inline("", "", *inline, classes=["claim-text"])
+    summary += nodes.Text(" ")
+    summary += nodes.inline("why?", "why?", classes=["claim-why"])
+    details += summary
+    reason = nodes.container("", classes=["claim-reason"])
+    directive.state.nested_parse(content, offset, reason)
+    details += reason
+    box += details
+    link = claim_evidence("", classes=["claim-evidence"])
+    link["evidence"] = evidence
+    box += link
+    return [box, *messages]
+
+
+def _split_verdict(title: str) -> tuple[str, str]:
+    """``"Holds, with a caveat: The claim."`` -> ``("caveat", "The claim.")``; ``("", title)`` without a verdict."""
+    for key, (word, _) in sorted(VERDICTS.items(), key=lambda kv: -len(kv[1][0])):
+        if title.startswith(word + ":"):
+            return key, title[len(word) + 1 :].strip()
+    return "", title.strip()
+
+
+def _split_evidence(content: StringList) -> tuple[StringList, str]:
+    """The reason (every line before the last ``Evidence: {ref}`label` `` line) and the evidence label."""
+    lines = [i for i, line in enumerate(content) if line.strip()]
+    if lines:
+        m = EVIDENCE_LINE.match(content[lines[-1]].strip())
+        if m:
+            return content[: lines[-1]], m.group("label").strip()
+    return content, ""
+
+
+class BoxAdmonition(SphinxDirective, Admonition):
+    """The standard ``admonition`` directive, which also makes the answer and verdict boxes.
+
+    The boxes are admonitions so that JupyterLab (jupyterlab-myst) renders them too: title, colour, body, and a
+    working evidence link. An admonition with the class ``answer`` becomes the answer box, one with the class
+    ``claim`` a verdict box (see the module docstring); any other admonition is left as Sphinx makes it.
+    """
+
+    option_spec = {**Admonition.option_spec, "summary": directives.unchanged, "figure": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        location = self.get_location()
-        summary = (self.options.get("summary") or "").strip()
-        if not summary:
+        classes = self.options.get("class", [])
+        if "answer" in classes:
+            title = " ".join(self.arguments[0].split())
+            if title != self.config.claims_answer_title:
+                logger.warning(
+                    f"answer box titled {title!r}; its title is {self.config.claims_answer_title!r}",
+                    location=self.get_location(),
+                    type="claims",
+                    subtype="answer",
+                )
+            box = _answer_box(self, self.options.get("summary", ""), self.content, self.content_offset)
+            box[0]["key_figure"] = (self.options.get("figure") or "").strip()  # the tour's thumbnail (collect_key_figure)
+            return box
+        if "claim" in classes:
+            return self._claim(classes)
+        if "summary" in self.options or "figure" in self.options:
             logger.warning(
-                "answer box without a :summary: (the one-sentence answer for the front page)",
-                location=location,
+                "only an answer box (:class: answer) takes a :summary: or a :figure:",
+                location=self.get_location(),
                 type="claims",
                 subtype="answer",
             )
-        if not self.content:
-            logger.warning(
-                "answer box without an answer (its body is empty)", location=location, type="claims", subtype="answer"
-            )
-        box = nodes.admonition("", classes=["answer"])
-        self.set_source_info(box)
-        title = self.config.claims_answer_title
-        box += nodes.title(title, title)
-        self.state.nested_parse(self.content, self.content_offset, box)
-        if summary:
-            inline, messages = self.state.inline_text(summary, self.lineno)
-            holder = nodes.inline("", "", *inline, classes=["answer-summary-source"])
-        else:
-            holder, messages = nodes.inline(), []
-        box["answer_summary"] = holder  # kept on the node (not rendered); collected at doctree-read
-        box["key_figure"] = (self.options.get("figure") or "").strip()  # the tour's thumbnail (collect_key_figure)
-        return [box, *messages]
+        return super().run()
 
-
-class ClaimDirective(SphinxDirective):
-    """``{claim} <id>``: a verdict box for one claim of the source answer."""
-
-    has_content = True
-    required_arguments = 1
-    optional_arguments = 0
-    final_argument_whitespace = False
-    option_spec = {
-        "claim": directives.unchanged,
-        "verdict": directives.unchanged,
-        "evidence": directives.unchanged,
-    }
-
-    def run(self) -> list[nodes.Node]:
-        location = self.get_location()
-        claim_id = self.arguments[0].strip()
+    def _claim(self, classes: list[str]) -> list[nodes.Node]:
+        claim_id = (self.options.get("name") or "").strip()
         problems = []
-        if not CLAIM_ID.match(claim_id):
-            problems.append("its id is not lowercase words joined by hyphens")
-        stem = self.env.docname.rsplit("/", 1)[-1]
-        if (
-            self.config.claims_require_prefix
-            and _is_chapter(self.env.docname, self.config)
-            and not claim_id.startswith(stem + "-")
-        ):
-            problems.append(f"its id does not start with the chapter's file name ({stem}-)")
-        claim_text = " ".join((self.options.get("claim") or "").split())
-        verdict = (self.options.get("verdict") or "").strip()
-        evidence = (self.options.get("evidence") or "").strip()
-        if not claim_text:
-            problems.append("missing option :claim: (the claim restated)")
+        if not claim_id:
+            problems.append("no :name: (the claim id)")
+        verdict, claim_text = _split_verdict(" ".join(self.arguments[0].split()))
         if not verdict:
-            problems.append("missing option :verdict: (holds, caveat or misleading)")
-        elif verdict not in VERDICTS:
-            problems.append(f"unknown verdict {verdict!r} (expected one of: {', '.join(VERDICTS)})")
-        if not evidence:
-            problems.append("missing option :evidence: (the label of the section that backs the verdict)")
-        if not self.content:
-            problems.append("no reason given (the directive's body is empty)")
-        for problem in problems:
-            logger.warning(f"claim {claim_id!r}: {problem}", location=location, type="claims", subtype="claim")
-
-        shown_verdict = verdict if verdict in VERDICTS else "unknown"
-        box = claim_box("", classes=["claim", f"claim-{shown_verdict}"])
-        self.set_source_info(box)
-        box["claim_id"] = claim_id
-        box["verdict"] = verdict
-        box["claim_text"] = claim_text
-        box["evidence"] = evidence
-        box["names"].append(claim_id)
-        self.state.document.note_explicit_target(box, box)
-        if claim_id not in box["ids"]:  # docutils normalised it; keep the claim id itself as the anchor
-            box["ids"].insert(0, claim_id)
-
-        details = claim_details("", classes=["claim-details"])
-        summary = claim_summary("", "", classes=["claim-summary"])
-        word = VERDICTS.get(verdict, (f"Unknown verdict {verdict!r}",))[0]
-        summary += nodes.inline(word, word, classes=["claim-verdict"])
-        summary += nodes.Text(" ")
-        inline, messages = self.state.inline_text(claim_text, self.lineno) if claim_text else ([], [])
-        summary += nodes.inline("", "", *inline, classes=["claim-text"])
-        summary += nodes.Text(" ")
-        summary += nodes.inline("why?", "why?", classes=["claim-why"])
-        details += summary
-        reason = nodes.container("", classes=["claim-reason"])
-        self.state.nested_parse(self.content, self.content_offset, reason)
-        details += reason
-        box += details
-        link = claim_evidence("", classes=["claim-evidence"])
-        link["evidence"] = evidence
-        box += link
-        return [box, *messages]
+            words = ", ".join(repr(word + ":") for word, _ in VERDICTS.values())
+            problems.append(f"its title does not start with a verdict ({words})")
+        else:
+            kind = VERDICT_KINDS[verdict]
+            others = sorted(set(classes) & (set(VERDICT_KINDS.values()) - {kind}))
+            if kind not in classes or others:
+                problems.append(
+                    f"a {verdict!r} box takes the class {kind!r} (its colour in JupyterLab)"
+                    + (f", not {', '.join(map(repr, others))}" if others else "")
+                )
+        if "dropdown" not in classes:
+            problems.append("no class 'dropdown' (JupyterLab collapses the reason, as the website does)")
+        content, evidence = _split_evidence(self.content)
+        return _claim_box(self, claim_id, claim_text, verdict, evidence, content, self.content_offset, problems)
 
 
 class ClaimLedgerDirective(SphinxDirective):
@@ -431,7 +532,7 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
                 first[cid] = docname
             if claim["evidence"] and _lookup_label(env, claim["evidence"]) is None:
                 logger.warning(
-                    f"claim {cid!r}: :evidence: label {claim['evidence']!r} does not exist",
+                    f"claim {cid!r}: evidence label {claim['evidence']!r} does not exist",
                     location=where,
                     type="claims",
                     subtype="evidence",
@@ -440,7 +541,7 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
         n = len(_answers(env).get(docname, []))
         if n != 1:
             logger.warning(
-                f"chapter has {n} answer boxes; every chapter needs exactly one (:::{{answer}})",
+                f"chapter has {n} answer boxes; every chapter needs exactly one (an admonition of class answer)",
                 location=docname,
                 type="claims",
                 subtype="answer",
@@ -693,9 +794,9 @@ def write_json(app: Sphinx, exception: Exception | None) -> None:
                     "id": claim["id"],
                     "chapter": chapter,
                     "question": _title(env, chapter),
-                    "claim": claim["claim"],
+                    "claim": _text_with_tex(_resolved_copy(app, claim["claim_nodes"], chapter)),
                     "verdict": claim["verdict"],
-                    "reason": _text(_resolved_copy(app, claim["reason_nodes"], chapter)),
+                    "reason": _text_with_tex(_resolved_copy(app, claim["reason_nodes"], chapter)),
                     "url": url,
                     "evidence_url": evidence_url,
                 }
@@ -728,8 +829,7 @@ def setup(app: Sphinx) -> dict:
     app.add_node(claim_ledger, html=(_visit_skip, None), **{k: (_visit_skip, None) for k in others})
     app.add_node(answer_summaries, html=(_visit_skip, None), **{k: (_visit_skip, None) for k in others})
 
-    app.add_directive("answer", AnswerDirective)
-    app.add_directive("claim", ClaimDirective)
+    app.add_directive("admonition", BoxAdmonition, override=True)
     app.add_directive("claim-ledger", ClaimLedgerDirective)
     app.add_directive("answer-summaries", AnswerSummariesDirective)
 

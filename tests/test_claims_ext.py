@@ -69,24 +69,32 @@ ALPHA_MARKDOWN = [
 (alpha)=
 # Is alpha first?
 
-:::{answer}
+:::{admonition} Our answer
+:class: answer
 :summary: Yes, alpha comes *first*.
 :figure: fig-alpha
 Alpha is first, by {glue:text}`pi:.2f` lengths.
 :::
 
-:::{claim} alpha-first
-:claim: Alpha is the first letter.
-:verdict: holds
-:evidence: alpha-evidence
+:::{admonition} Holds: Alpha is the first letter.
+:class: claim tip dropdown
+:name: alpha-first
 The gap is {glue:text}`pi:.2f`, and $a < b$.
+
+Evidence: {ref}`alpha-evidence`
 :::
 
-:::{claim} alpha-only
-:claim: Alpha is the only first letter.
-:verdict: caveat
-:evidence: beta-evidence
+:::{admonition} Holds, with a caveat: Alpha is the only first letter.
+:class: claim warning dropdown
+:name: alpha-only
 Only in the Greek alphabet; see {ref}`beta-evidence`.
+
+Evidence: {ref}`beta-evidence`
+:::
+
+:::{admonition} An ordinary admonition
+:class: tip
+Left as Sphinx makes it.
 :::
 """,
     """\
@@ -108,16 +116,18 @@ BETA = """\
 (beta)=
 # Is beta second?
 
-:::{answer}
+:::{admonition} Our answer
+:class: answer
 :summary: No, it is a letter like any other.
 Beta is second only by convention.
 :::
 
-:::{claim} beta-second
-:claim: Beta is the second letter.
-:verdict: misleading
-:evidence: beta-evidence
+:::{admonition} Misleading: Beta is the second letter.
+:class: claim danger dropdown
+:name: beta-second
 Order is a convention, not a property of $\\beta$.
+
+Evidence: {ref}`beta-evidence`
 :::
 
 (beta-evidence)=
@@ -207,6 +217,7 @@ def test_boxes_render_with_classes_anchors_and_collapsed_reason(good_book):
     assert "short answer" not in answers[0].get_text().lower()  # which the chapters use for the source's answer
     assert "3.14 lengths" in answers[0].get_text()  # glue resolved in the answer's body
     assert "comes first" not in answers[0].get_text()  # the summary is for the front page only
+    assert sorted(answers[0]["class"]) == ["admonition", "answer"]  # no admonition-short-answer class from the title
 
     boxes = {box["id"]: box for box in page.select("div.claim")}
     assert set(boxes) == {"alpha-first", "alpha-only"}
@@ -215,14 +226,18 @@ def test_boxes_render_with_classes_anchors_and_collapsed_reason(good_book):
         ("alpha-only", "caveat", "Alpha is the only first letter."),
     ]:
         box = boxes[claim_id]
-        assert f"claim-{verdict}" in box["class"]
-        assert not any(c.startswith("claim-") and c != f"claim-{verdict}" for c in box["class"])
+        assert box["class"] == ["claim", f"claim-{verdict}"]  # the JupyterLab classes (tip, dropdown) stay out
         summary = box.select_one("details > summary")
         assert summary is not None and not box.select_one("details").has_attr("open")  # reason collapsed
         assert summary.select_one(".claim-verdict").get_text(strip=True) == VERDICTS[verdict]
         assert summary.select_one(".claim-text").get_text(strip=True) == claim
         assert box.select_one("details .claim-reason").get_text(strip=True)
     assert "The gap is 3.14, and" in boxes["alpha-first"].select_one(".claim-reason").get_text()
+    assert "Evidence" not in boxes["alpha-first"].select_one(".claim-reason").get_text()  # the line became the link
+
+    # an admonition that is neither box is left alone
+    (tip,) = page.select("div.admonition.tip")
+    assert tip.select_one(".admonition-title").get_text(strip=True) == "An ordinary admonition"
 
     # evidence links point at the labelled sections, in this chapter and in another one
     first = boxes["alpha-first"].select_one(".claim-evidence a")
@@ -290,7 +305,7 @@ def test_claims_json_lists_every_claim(good_book):
         "url": "chapters/alpha.html#alpha-first",
         "evidence_url": "chapters/alpha.html#alpha-evidence",
     }
-    assert first["reason"].startswith("The gap is 3.14, and")
+    assert first["reason"] == "The gap is 3.14, and $a < b$."  # maths keeps its delimiters
     assert "The evidence for beta" in records[1]["reason"]
     for r in records:
         assert r["verdict"] in VERDICTS
@@ -324,7 +339,9 @@ def test_front_page_shows_the_key_figure_named_by_the_answer_box(good_book):
 def test_incremental_rebuild_updates_the_ledger(good_book, tmp_path):
     src = tmp_path / "book"
     shutil.copytree(good_book.parents[1], src)
-    (src / "chapters" / "beta.md").write_text(BETA.replace(":verdict: misleading", ":verdict: holds"))
+    (src / "chapters" / "beta.md").write_text(
+        BETA.replace("Misleading: Beta", "Holds: Beta").replace("claim danger dropdown", "claim tip dropdown")
+    )
     result = sphinx_build(src)
     assert result.returncode == 0, result.stderr
     html = src / "_build" / "html"
@@ -359,40 +376,71 @@ def chapter_like_beta(stem: str) -> str:
 BROKEN = {
     "duplicate id": (
         "dup",
-        chapter_like_beta("dup").replace("{claim} dup-second", "{claim} alpha-first"),
+        chapter_like_beta("dup").replace(":name: dup-second", ":name: alpha-first"),
         ["'alpha-first'", "duplicate claim id", "also used in chapters/alpha.ipynb"],
     ),
-    "bad verdict": (
+    "no verdict in the title": (
         "verdict",
-        chapter_like_beta("verdict").replace(":verdict: misleading", ":verdict: mostly"),
-        ["'verdict-second'", "unknown verdict 'mostly'"],
+        chapter_like_beta("verdict").replace("Misleading: Beta", "Mostly: Beta"),
+        ["'verdict-second'", "its title does not start with a verdict"],
+    ),
+    "colour that does not match the verdict": (
+        "colour",
+        chapter_like_beta("colour").replace(":class: claim danger dropdown", ":class: claim tip dropdown"),
+        ["'colour-second'", "a 'misleading' box takes the class 'danger'", "not 'tip'"],
+    ),
+    "reason not collapsed in JupyterLab": (
+        "dropdown",
+        chapter_like_beta("dropdown").replace(":class: claim danger dropdown", ":class: claim danger"),
+        ["'dropdown-second'", "no class 'dropdown'"],
     ),
     "broken evidence": (
         "evidence",
-        chapter_like_beta("evidence").replace(":evidence: evidence-evidence", ":evidence: evidence-nowhere"),
+        chapter_like_beta("evidence").replace("{ref}`evidence-evidence`\n:::", "{ref}`evidence-nowhere`\n:::"),
         ["'evidence-second'", "'evidence-nowhere' does not exist"],
+    ),
+    "no evidence line": (
+        "noevidence",
+        chapter_like_beta("noevidence").replace("\nEvidence: {ref}`noevidence-evidence`\n", ""),
+        ["'noevidence-second'", "no evidence: its last line must be Evidence:"],
     ),
     "no answer box": (
         "noanswer",
-        re.sub(r":::\{answer\}.*?:::\n", "", chapter_like_beta("noanswer"), flags=re.S),
+        re.sub(r":::\{admonition\} Our answer.*?:::\n", "", chapter_like_beta("noanswer"), flags=re.S),
         ["0 answer boxes"],
     ),
     "two answer boxes": (
         "twoanswers",
         chapter_like_beta("twoanswers").replace(
-            ":::{claim}", ":::{answer}\n:summary: Again.\nAgain.\n:::\n\n:::{claim}"
+            ":::{admonition} Misleading",
+            ":::{admonition} Our answer\n:class: answer\n:summary: Again.\nAgain.\n:::\n\n:::{admonition} Misleading",
         ),
         ["2 answer boxes"],
     ),
-    "missing option": (
+    "answer box with another title": (
+        "title",
+        chapter_like_beta("title").replace(":::{admonition} Our answer", ":::{admonition} Answer"),
+        ["answer box titled 'Answer'; its title is 'Our answer'"],
+    ),
+    "missing claim": (
         "option",
-        chapter_like_beta("option").replace(":claim: Beta is the second letter.\n", ""),
-        ["'option-second'", "missing option :claim:"],
+        chapter_like_beta("option").replace("Misleading: Beta is the second letter.", "Misleading:"),
+        ["'option-second'", "no claim after the verdict"],
+    ),
+    "missing id": (
+        "noname",
+        chapter_like_beta("noname").replace(":name: noname-second\n", ""),
+        ["claim ''", "no :name: (the claim id)"],
     ),
     "missing summary": (
         "summary",
         chapter_like_beta("summary").replace(":summary: No, it is a letter like any other.\n", ""),
         ["answer box without a :summary:"],
+    ),
+    "summary outside an answer box": (
+        "strayed",
+        chapter_like_beta("strayed") + "\n:::{admonition} A note\n:summary: Lost.\nText.\n:::\n",
+        ["only an answer box (:class: answer) takes a :summary:"],
     ),
     "no reason": (
         "reason",
@@ -401,7 +449,7 @@ BROKEN = {
     ),
     "id without the chapter's prefix": (
         "prefix",
-        chapter_like_beta("prefix").replace("{claim} prefix-second", "{claim} second"),
+        chapter_like_beta("prefix").replace(":name: prefix-second", ":name: second"),
         ["'second'", "does not start with the chapter's file name (prefix-)"],
     ),
 }

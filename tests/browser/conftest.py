@@ -45,7 +45,7 @@ LAB_COPY = ("chapters", "jupytext.toml", "pyproject.toml")  # what a Binder chec
 def pytest_report_header(config: Any) -> str:
     problem = browser_problem() or site_problem()
     if problem is None:
-        return f"browser tests: Chromium {CHROMIUM}, site {SITE}, offline CDN assets from {NODE_MODULES}"
+        return f"browser tests: Chromium {CHROMIUM}, site {SITE}, network blocked (npm test assets in {NODE_MODULES})"
     verdict = "FAIL (CI=true)" if IN_CI else "SKIPPED"
     return f"browser tests: {verdict}: {problem}"
 
@@ -129,30 +129,59 @@ def jupyter_lab(tmp_path_factory):
     server.stop()
 
 
+# ------------------------------------------------- running on two cores (make test-browser: -n 2 --dist loadscope)
+# pytest-xdist's ``--dist loadscope`` keeps each module on one worker: the site pages (each loaded and checked once
+# there), JupyterLab and Live Code (each with its server) are shared between the two cores, and nothing is done
+# twice. Workers hand their page reports and JupyterLab measurements to the controller, which prints them.
+def _rows() -> list[dict]:
+    return [
+        {
+            "page": rel,
+            "weight_bytes": r.weight,
+            "axe": r.axe,
+            "controls": [{"label": c.label, "problems": c.problems} for c in r.controls],
+        }
+        for rel, r in sorted(_REPORTS.items())
+    ]
+
+
+_FROM_WORKERS: list[dict] = []
+
+
+def pytest_sessionfinish(session: Any) -> None:
+    """A pytest-xdist worker hands its page reports and JupyterLab measurements to the controller."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["relulab_browser"] = json.dumps({"rows": _rows(), "lab": LAB_METRICS})
+
+
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    data = getattr(node, "workeroutput", {}).get("relulab_browser")
+    if data:
+        _FROM_WORKERS.append(json.loads(data))
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     tr = terminalreporter
+    rows = _rows()
+    for data in _FROM_WORKERS:
+        rows += data["rows"]
+        LAB_METRICS.update(data["lab"])
+    rows.sort(key=lambda row: row["page"])
     if LAB_METRICS:
         tr.section("JupyterLab: Run All and live sliders per chapter")
         for chapter, m in LAB_METRICS.items():
             tr.write_line(f"{chapter:<22} " + ", ".join(f"{k}: {v}" for k, v in m.items()))
-    if not _REPORTS:
+    if not rows:
         return
     tr.section("browser: page weight and axe-core results")
     tr.write_line(
         f"{'page':<40} {'own KB':>7} {'transfer KB':>11} {'raw KB':>7}  axe violations (impact: rule x nodes)"
     )
-    rows = []
-    for rel, r in sorted(_REPORTS.items()):
-        axe = ", ".join(f"{v['impact']}: {v['id']} x{v['nodes']}" for v in r.axe) or "none"
-        w = r.weight
-        tr.write_line(f"{rel:<40} {w['own'] / 1024:7.0f} {w['transfer'] / 1024:11.0f} {w['raw'] / 1024:7.0f}  {axe}")
-        rows.append(
-            {
-                "page": rel,
-                "weight_bytes": w,
-                "axe": r.axe,
-                "controls": [{"label": c.label, "problems": c.problems} for c in r.controls],
-            }
+    for row in rows:
+        axe = ", ".join(f"{v['impact']}: {v['id']} x{v['nodes']}" for v in row["axe"]) or "none"
+        w = row["weight_bytes"]
+        tr.write_line(
+            f"{row['page']:<40} {w['own'] / 1024:7.0f} {w['transfer'] / 1024:11.0f} {w['raw'] / 1024:7.0f}  {axe}"
         )
     out = os.environ.get("RELULAB_BROWSER_REPORT")
     if out:

@@ -4,22 +4,21 @@ Real-browser tests of the built book: Playwright (Python) driving Debian's Chrom
 
 What it provides
 ----------------
-* **Requirements check.** The suite needs ``/usr/bin/chromium`` (or
-  ``$RELULAB_CHROMIUM``), the ``playwright`` Python package, the pinned npm assets
+* **Requirements check.** The suite needs Chromium at ``$RELULAB_CHROMIUM``
+  (default ``/usr/bin/chromium``; the one Chromium setting of the project),
+  the ``playwright`` Python package, the pinned npm assets
   in ``tests/browser/node_modules`` (``npm ci`` here) and a built site
   (``_build/html``, or ``$RELULAB_SITE``). If one is missing, every browser test
   is *skipped* with one clear line -- unless ``CI=true``, where it is a *failure*.
   ``pytest_report_header`` prints that line at the top of the run.
 * **A local server.** ``serve(directory)`` starts a threaded ``http.server`` on
   127.0.0.1 and a free port, in-process; it is shut down at the end of the session.
-* **Offline CDN assets.** Every request from the browser goes through a route:
-  requests to the local server pass; requests for ``https://cdn.jsdelivr.net/npm/<pkg>@<ver>/<path>``
-  and ``https://unpkg.com/<pkg>@<ver>/<path>`` are answered from
-  ``node_modules/<pkg>/<path>`` when ``<pkg>`` is pinned in ``package.json`` at a
-  version matching ``<ver>``; anything else is aborted and reported (a page must
-  not depend on an unpinned external asset). The published site keeps its CDN URLs.
+* **No network.** Every request from the browser goes through a route: requests
+  to the local server pass, anything else is aborted and reported, and so is a
+  request to the local server that fails (a 404): the site loads nothing from
+  another origin (``new_page``, shared by the site, JupyterLab and Live Code tests).
 * **Page reports.** ``site_report(path)`` loads a page once and records console
-  errors, unrouted requests, maths rendering, image alt texts, interactive figures,
+  errors, blocked and failed requests, maths rendering, image alt texts, interactive figures,
   whether each control changes its figure (mouse and keyboard), axe-core
   violations and the page weight. ``test_site.py`` asserts on these;
   ``test_checker.py`` runs the same checks on deliberately broken fixture pages.
@@ -46,7 +45,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 NODE_MODULES = HERE / "node_modules"
 FIXTURES = HERE / "fixtures"
-CHROMIUM = Path(os.environ.get("RELULAB_CHROMIUM", "/usr/bin/chromium"))
+DEFAULT_CHROMIUM = "/usr/bin/chromium"  # the Makefile's and .ci/install-system-deps's default too
+CHROMIUM = Path(os.environ.get("RELULAB_CHROMIUM", DEFAULT_CHROMIUM))
 SITE = Path(os.environ.get("RELULAB_SITE", REPO / "_build" / "html"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -79,7 +79,7 @@ def installed_version(pkg: str) -> str | None:
 def browser_problem() -> str | None:
     """Why the browser tests cannot run here, or None if they can."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        return f"{CHROMIUM} not found (apt-get install -y chromium)"
+        return f"{CHROMIUM} not found (bash .ci/install-system-deps installs it)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -145,38 +145,6 @@ def start_server(directory: Path) -> Server:
 
 
 # ------------------------------------------------------------------ browser
-_CDN = [
-    re.compile(r"^https://cdn\.jsdelivr\.net/npm/(?P<pkg>(?:@[^/@]+/)?[^/@]+)@(?P<ver>[^/]+)/(?P<path>[^?#]*)"),
-    re.compile(r"^https://unpkg\.com/(?P<pkg>(?:@[^/@]+/)?[^/@]+)@(?P<ver>[^/]+)/(?P<path>[^?#]*)"),
-]
-
-
-def _version_matches(requested: str, installed: str) -> bool:
-    """npm-style: "3" and "3.2" match 3.2.2 as prefixes; "^3.1" matches 3.x >= 3.1; else exact."""
-    req = requested.lstrip("^~=v")
-    if requested.startswith("^"):
-        want = [int(p) for p in req.split(".") if p.isdigit()]
-        got = [int(p) for p in installed.split(".")[:3] if p.isdigit()]
-        return bool(want) and got[0] == want[0] and got >= want
-    return installed == req or installed.startswith(req + ".")
-
-
-def local_copy(url: str) -> Path | None:
-    """The pinned npm file that answers a CDN ``url``, or None."""
-    pinned = pinned_npm_packages()
-    for pattern in _CDN:
-        m = pattern.match(url)
-        if not m:
-            continue
-        pkg, ver, path = m["pkg"], m["ver"], unquote(m["path"])
-        if pkg not in pinned or not _version_matches(ver, pinned[pkg]):
-            return None
-        candidate = (NODE_MODULES / pkg / path).resolve()
-        if NODE_MODULES.resolve() in candidate.parents and candidate.is_file():
-            return candidate
-    return None
-
-
 @dataclass
 class Load:
     """What happened while a page was open."""
@@ -184,7 +152,8 @@ class Load:
     url: str
     base: str
     console_errors: list[str] = field(default_factory=list)
-    unrouted: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)  # loads from another origin (blocked)
+    failed: list[str] = field(default_factory=list)  # loads from an allowed origin that failed (e.g. 404)
     files: dict[str, Path] = field(default_factory=dict)  # url -> file on disk served for it
 
     def weight(self) -> dict[str, int]:
@@ -193,10 +162,10 @@ class Load:
         ``raw``: sum of file sizes. ``transfer``: what a server that gzips text
         (HTML, JS, CSS, SVG, JSON; GitHub Pages does) sends, estimated with gzip -6;
         fonts and images count raw. ``own``: the page itself and its images,
-        i.e. everything except the theme (``_static``) and CDN assets.
+        i.e. everything except the theme and MathJax (``_static``, ``mathjax/``).
         """
         raw = transfer = own = 0
-        seen: set[Path] = set()
+        seen = set()
         for url, path in self.files.items():
             if path in seen:
                 continue
@@ -205,42 +174,76 @@ class Load:
             raw += len(data)
             textual = path.suffix.lower() in {".html", ".js", ".css", ".svg", ".json", ".txt", ".map", ".mjs"}
             transfer += len(gzip.compress(data, compresslevel=6)) if textual else len(data)
-            if url.startswith(self.base) and "/_static/" not in url:
+            if url.startswith(self.base) and "/_static/" not in url and "/mathjax/" not in url:
                 own += len(data)
         return {"raw": raw, "transfer": transfer, "own": own}
 
 
-def open_page(browser: Any, base: str, root: Path, rel: str, *, width: int = 1280, height: int = 900):
-    """Open ``base + rel`` in a fresh context with CDN routing; returns (context, page, load)."""
+def new_page(
+    browser: Any,
+    allowed: list[str],
+    *,
+    width: int = 1280,
+    height: int = 900,
+    answer: Any = None,
+    on_allowed: Any = None,
+) -> tuple[Any, Any, Load]:
+    """A page in a fresh context whose network is blocked except for the origins in ``allowed``
+    (URL prefixes; ``blob:``/``data:`` always pass). Returns (context, page, load): ``load`` records
+    console errors, blocked requests (``external``) and failed allowed ones (``failed``, e.g. a 404).
+    ``answer(route) -> bool`` may fulfil a request itself first (a test's stand-in for a remote
+    service); ``on_allowed(url)`` is told of every allowed request. The one set-up shared by the site,
+    JupyterLab and Live Code tests."""
     context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
-    load = Load(url=base + rel, base=base)
+    load = Load(url="", base=allowed[0] if allowed else "")
+    passes = (*allowed, "blob:", "data:")
 
     def route(r: Any) -> None:
         url = r.request.url
-        if url.startswith(base):
-            path = urlsplit(url).path
-            disk = (root / unquote(path.lstrip("/"))).resolve()
-            if disk.is_dir():
-                disk = disk / "index.html"
-            if disk.is_file():
-                load.files[url.split("#")[0]] = disk
+        if answer is not None and answer(r):
+            return
+        if url.startswith(passes):
+            if on_allowed is not None:
+                on_allowed(url)
             r.continue_()
             return
-        copy = local_copy(url)
-        if copy is not None:
-            load.files[url] = copy
-            ctype = mimetypes.guess_type(copy.name)[0] or _extra_types.get(copy.suffix, "application/octet-stream")
-            r.fulfill(path=str(copy), content_type=ctype, headers={"Access-Control-Allow-Origin": "*"})
-            return
-        load.unrouted.append(url)
+        load.external.append(url)
         r.abort()
+
+    failed_urls: set[str] = set()
+
+    def response(resp: Any) -> None:
+        if resp.status >= 400 and resp.url.startswith(passes) and resp.url not in failed_urls:
+            failed_urls.add(resp.url)
+            load.failed.append(f"{resp.status} {resp.url}")
+
+    def request_failed(req: Any) -> None:
+        if req.url.startswith(passes) and not req.url.startswith(("ws:", "wss:")) and req.url not in failed_urls:
+            failed_urls.add(req.url)
+            load.failed.append(f"{req.failure} {req.url}")
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on(
-        "console", lambda m: load.console_errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None
-    )
+    page.on("console", lambda m: load.console_errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: load.console_errors.append(f"uncaught: {e}"))
+    page.on("response", response)
+    page.on("requestfailed", request_failed)
+    return context, page, load
+
+
+def open_page(browser: Any, base: str, root: Path, rel: str, *, width: int = 1280, height: int = 900):
+    """Open ``base + rel`` of a site served from ``root``, offline; returns (context, page, load)."""
+
+    def record(url: str) -> None:
+        path = urlsplit(url).path
+        disk = (root / unquote(path.lstrip("/"))).resolve()
+        if disk.is_dir():
+            disk = disk / "index.html"
+        if disk.is_file():
+            load.files[url.split("#")[0].split("?")[0]] = disk
+
+    context, page, load = new_page(browser, [base], width=width, height=height, on_allowed=record)
+    load.url = base + rel
     page.goto(load.url, wait_until="load")
     wait_for_maths(page)
     wait_for_explorables(page)
@@ -350,15 +353,32 @@ def _control_value(page: Any, i: int) -> tuple[float, float, float]:
     )
 
 
+FIGURE_PIXELS_JS = """(i) => new Promise(res => {
+  const f = document.querySelector(`[data-relulab-figure~="${i}"]`);
+  const p = (f && f.decode) ? f.decode().catch(() => null) : Promise.resolve();
+  p.then(() => requestAnimationFrame(() => requestAnimationFrame(() => {
+    if (!(f instanceof HTMLImageElement) || !f.naturalWidth) return res(null);
+    try {
+      const c = document.createElement('canvas');
+      c.width = f.naturalWidth; c.height = f.naturalHeight;
+      const ctx = c.getContext('2d', {willReadFrequently: true});
+      ctx.drawImage(f, 0, 0);
+      const px = new Uint32Array(ctx.getImageData(0, 0, c.width, c.height).data.buffer);
+      let h1 = 0x811c9dc5, h2 = 0;
+      for (let k = 0; k < px.length; k++) { h1 = Math.imul(h1 ^ px[k], 16777619); h2 = (h2 + px[k] * (k + 1)) % 4294967291; }
+      res(`${c.width}x${c.height}:${h1 >>> 0}:${h2}`);
+    } catch (e) { res(null); }  // a cross-origin image cannot be read: compare screenshots instead
+  })));
+})"""
+
+
 def _figure_shot(page: Any, i: int) -> bytes:
-    fig = page.locator(f'[data-relulab-figure~="{i}"]')
-    page.evaluate(
-        """(i) => new Promise(res => { const f = document.querySelector(`[data-relulab-figure~="${i}"]`);
-          const p = (f && f.decode) ? f.decode().catch(() => null) : Promise.resolve();
-          p.then(() => requestAnimationFrame(() => requestAnimationFrame(res))); })""",
-        i,
-    )
-    return fig.screenshot(animations="disabled", caret="hide")
+    """What the control's figure shows: for an image, a hash of its decoded pixels (drawn on a canvas in the
+    page, no screenshot needed); for anything else (canvas, SVG, widgets), a screenshot of it."""
+    pixels = page.evaluate(FIGURE_PIXELS_JS, i)
+    if pixels is not None:
+        return pixels.encode()
+    return page.locator(f'[data-relulab-figure~="{i}"]').screenshot(animations="disabled", caret="hide")
 
 
 @dataclass
@@ -367,9 +387,41 @@ class ControlCheck:
     problems: list[str]
 
 
+PLAYER_STATE_JS = """(i) => {
+  const c = document.querySelector(`[data-relulab-check="${i}"]`);
+  const root = c.closest('[data-relulab-interactive="player"]');
+  if (!root) return null;
+  const img = root.querySelector('img');
+  return {data: root.querySelector('script[type="application/json"]').textContent,
+          values: [...root.querySelectorAll('input[type=range]')].map(e => +e.value),
+          src: img.getAttribute('src'), alt: img.getAttribute('alt')};
+}"""
+
+
+def player_problem(page: Any, i: int, how: str) -> str | None:
+    """For a control of a relulab.interactive player: is the frame shown, and its alt text, the one of the grid
+    point the controls select? Computed here from the player's data (row-major over the controls, as
+    ``relulab.interactive`` stores it), independently of the page's script. None if right or not a player."""
+    state = page.evaluate(PLAYER_STATE_JS, i)
+    if state is None:
+        return None
+    data = json.loads(state["data"])
+    point = tuple(state["values"])
+    flat = 0
+    for v, n in zip(point, data["shape"]):
+        flat = flat * n + v
+    if state["src"] != "data:image/webp;base64," + data["frames"][data["index"][flat]]:
+        return f"moved with the {how}, the figure shows another frame than the one of grid point {point}"
+    named = ", ".join(f"{label} = {text[v]}" for label, text, v in zip(data["labels"], data["text"], point))
+    if state["alt"] != f"{data['alt']} ({named})":
+        return f"moved with the {how}, the alt text {state['alt']!r} does not name grid point {point} ({named})"
+    return None
+
+
 def check_controls(page: Any) -> list[ControlCheck]:
     """Move every control with the mouse, then with the keyboard (Tab + arrow);
-    each move must change the control's figure (compared pixel by pixel)."""
+    each move must change the control's figure (its pixels) and, in a
+    relulab.interactive player, show the frame and alt text of the grid point selected."""
     page.evaluate(REVEAL_JS)
     results = []
     for info in page.evaluate(CONTROLS_JS):
@@ -405,6 +457,8 @@ def check_controls(page: Any) -> list[ControlCheck]:
             problems.append("mouse drag did not move the control")
         elif _figure_shot(page, i) == before:
             problems.append("moved with the mouse, the figure did not change")
+        if problem := player_problem(page, i, "mouse"):
+            problems.append(problem)
         # --- keyboard: Tab onto the control, then an arrow key
         if not info["tabbable"]:
             problems.append("control is not in the Tab order")
@@ -433,6 +487,8 @@ def check_controls(page: Any) -> list[ControlCheck]:
                     problems.append("arrow key did not move the control")
                 elif _figure_shot(page, i) == before:
                     problems.append("moved with the keyboard, the figure did not change")
+                if problem := player_problem(page, i, "keyboard"):
+                    problems.append(problem)
         results.append(ControlCheck(info["label"], problems))
     return results
 
@@ -470,22 +526,55 @@ def alt_problem(alt: str | None, src: str) -> str | None:
     return None
 
 
+# The answer and verdict boxes of a chapter (_ext/claims.py): where they start and whether a reason is open.
+BOXES_JS = """() => {
+  const top = (el) => el.getBoundingClientRect().top + window.scrollY;
+  const bottom = (el) => el.getBoundingClientRect().bottom + window.scrollY;
+  return {
+    answers: [...document.querySelectorAll('div.answer')].map(el => ({
+      top: top(el), head: bottom(el.querySelector('.admonition-title') || el)})),
+    claims: [...document.querySelectorAll('div.claim')].map(el => ({
+      id: el.id, top: top(el), head: bottom(el.querySelector('.claim-verdict') || el),
+      open: !!el.querySelector('details[open]'), verdict: (el.querySelector('.claim-verdict') || {}).textContent})),
+  };
+}"""
+
+
 @dataclass
 class PageReport:
     rel: str
     console_errors: list[str]
-    unrouted: list[str]
+    external: list[str]
+    failed: list[str]
     maths: dict
     images: list[dict]
     figures: dict
     controls: list[ControlCheck]
     axe: list[dict]
     weight: dict[str, int]
+    boxes: dict  # the answer and verdict boxes as the page loaded, at 1280 x 900 (test_site.first_screen_problems)
+
+
+ICON_JS = """() => { const l = document.querySelector('link[rel~="icon"]'); return l ? l.href : null; }"""
+
+
+def check_favicon(page: Any, load: Load) -> None:
+    """Headless Chromium fetches no favicon, a reader's browser does: the page must name one that is there
+    (without a ``<link rel="icon">`` a browser asks for /favicon.ico)."""
+    href = page.evaluate(ICON_JS)
+    if href is None:
+        load.failed.append("no <link rel=icon>: a browser asks for /favicon.ico")
+    elif not href.startswith("data:"):
+        status = page.request.get(href).status
+        if status >= 400:
+            load.failed.append(f"{status} {href}")
 
 
 def build_report(browser: Any, base: str, root: Path, rel: str, *, axe: bool = True) -> PageReport:
     context, page, load = open_page(browser, base, root, rel)
     try:
+        boxes = page.evaluate(BOXES_JS)
+        check_favicon(page, load)
         maths = page.evaluate(MATHS_JS)
         images = page.evaluate(IMAGES_JS)
         figures = page.evaluate(FIGURES_JS)
@@ -495,13 +584,15 @@ def build_report(browser: Any, base: str, root: Path, rel: str, *, axe: bool = T
         return PageReport(
             rel,
             list(load.console_errors),
-            list(load.unrouted),
+            list(load.external),
+            list(load.failed),
             maths,
             images,
             figures,
             controls,
             violations,
             load.weight(),
+            boxes,
         )
     finally:
         context.close()
@@ -634,7 +725,12 @@ def start_jupyter(
         d.mkdir(parents=True, exist_ok=True)
     server_config: dict[str, Any] = {
         # No news prompt and no update check (they would reach the internet), nothing else changed.
-        "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
+        # window.jupyterapp, so that a test can open the next chapter without reloading JupyterLab.
+        "LabApp": {
+            "news_url": None,
+            "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
+            "expose_app_in_browser": True,
+        },
         "ServerApp": {"open_browser": False},
     }
     if allow_origin:

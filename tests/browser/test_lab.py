@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 import pytest
-from relulab_browser import LAB_METRICS, REPO
+from relulab_browser import LAB_METRICS, REPO, new_page
 
 sys.path.insert(0, str(REPO / "tests"))
 from format_chapters import jupyterlab_form, toc_chapters  # noqa: E402
@@ -273,21 +273,8 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
     metrics: dict = {"code cells": n_code}
     LAB_METRICS[chapter] = metrics
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    external: list[str] = []
-    console: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(lab.url) or r.request.url.startswith(("ws://127.0.0.1", "blob:", "data:")):
-            r.continue_()
-        else:
-            external.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: console.append(f"uncaught: {e}"))
+    context, page, load = new_page(browser, _lab_origins(lab))
+    console = load.console_errors
     try:
         # ---- open as Binder's launch link does; it must open as a notebook and start its kernel
         t0 = time.monotonic()
@@ -408,7 +395,7 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
             "the chapter imported modules that requirements.txt + requirements-lab.txt do not install "
             "(Binder would fail): " + ", ".join(outside)
         )
-        metrics["external requests (blocked)"] = len(external)
+        assert not load.external, f"JupyterLab asked other origins for: {load.external}"
     except BaseException:
         shot = lab.home / f"{chapter}-failure.png"
         page.screenshot(path=str(shot))
@@ -424,6 +411,134 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
             lab.api(f"api/kernels/{k['id']}", method="DELETE")
         for f in (lab.home / "workspaces").glob("*"):
             f.unlink()
+
+
+def _lab_origins(lab) -> list[str]:
+    return [lab.url, lab.url.replace("http://", "ws://", 1)]
+
+
+# ------------------------------------------------------------------ the first screen (issue 21)
+FIRST_SCREEN_PX = 900
+FIRST_SCREEN_JS = """(height) => {
+  const cells = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell')]
+    .filter(c => c.getBoundingClientRect().top < height);
+  const shown = cells.map(c => c.querySelector('.myst, .jp-MarkdownOutput') || c);
+  const text = shown.map(c => c.innerText).join('\\n');
+  const titles = shown.flatMap(c => [...c.querySelectorAll('.myst-admonition-header')])
+    .filter(h => h.getBoundingClientRect().top < height && h.getClientRects().length)
+    .map(h => h.innerText.replace(/\\s+/g, ' ').trim());
+  const editing = cells.filter(c => [...c.querySelectorAll('.cm-content')].some(e => e.getClientRects().length && e.getBoundingClientRect().top < height));
+  return {text, titles, raw: editing.length};
+}"""
+SYNTAX = [
+    (re.compile(r":::"), "a ::: fence"),
+    (re.compile(r"\{(claim|answer|admonition|glue)"), "a directive or role name"),
+    (re.compile(r"\{[\w:-]+\}`"), "a role"),
+    (re.compile(r"(?m)^\([\w-]+\)=\s*$"), "a (label)= target"),
+]
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)")
+
+
+def first_screen_expectations(text: str) -> tuple[list[str], set[str]]:
+    """From a chapter's source: the box titles its first screen must show ("Short answer", then each claim's
+    "Verdict: claim"), and the names of the numbers glued into its answer box (which must not show)."""
+    from test_claims_ext import directives_in
+
+    boxes = directives_in(text)
+    titles = [" ".join(b["title"].split()) for b in boxes]
+    answer = next((b for b in boxes if b["name"] == "answer"), None)
+    glued = set(GLUE_ROLE.findall(answer["body"])) if answer else set()
+    return titles, glued
+
+
+def first_screen_problems(screen: dict, titles: list[str], glued: set[str]) -> list[str]:
+    problems = []
+    if screen["raw"]:
+        problems.append(f"{screen['raw']} Markdown cells on the first screen are not rendered")
+    for pattern, what in SYNTAX:
+        m = pattern.search(screen["text"])
+        if m:
+            at = screen["text"][max(0, m.start() - 40) : m.end() + 40].replace("\n", " ")
+            problems.append(f"{what} is visible: ...{at}...")
+    def plain(text: str) -> str:  # JupyterLab (like Sphinx) prints typographic quotes
+        return " ".join(text.translate(str.maketrans("‘’“”", "''\"\"")).split())
+
+    shown = [plain(t) for t in screen["titles"]]
+    for title in titles:
+        if not any(t.startswith(plain(title)[:60]) for t in shown):
+            problems.append(f"box {title[:60]!r} is not on the first screen (titles shown: {shown})")
+    for name in sorted(glued):
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", screen["text"]):
+            problems.append(f"the glued number {name!r} shows as its name in the answer box")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def lab_page(browser, jupyter_lab):
+    """One JupyterLab page for the first-screen checks: loaded once by the Binder link's URL of the first
+    chapter; the next chapters open in the same page, as the file browser opens them (the same viewer)."""
+    context, page, load = new_page(browser, _lab_origins(jupyter_lab), height=FIRST_SCREEN_PX)
+    page.goto(f"{jupyter_lab.url}lab/tree/chapters/{TOC[0]}.md?token={jupyter_lab.token}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=120_000)
+    yield page, load
+    context.close()
+    for s in jupyter_lab.api("api/sessions"):
+        jupyter_lab.api(f"api/sessions/{s['id']}", method="DELETE")
+    for k in jupyter_lab.api("api/kernels"):
+        jupyter_lab.api(f"api/kernels/{k['id']}", method="DELETE")
+    for f in (jupyter_lab.home / "workspaces").glob("*"):
+        f.unlink()
+
+
+OPEN_JS = """async (path) => {
+  await window.jupyterapp.started;
+  await window.jupyterapp.commands.execute('application:close-all');
+  await window.jupyterapp.commands.execute('docmanager:open', {path});
+}"""
+
+
+@pytest.mark.parametrize("chapter", TOC)
+def test_first_screen_shows_the_rendered_answer_and_verdicts(lab_page, jupyter_lab, chapter):
+    """Opened without running a cell, a chapter's first screen in JupyterLab shows the rendered answer box and every
+    verdict box (verdict word and claim), and no MyST syntax: no ::: fence, directive or role, (label)= target, nor
+    the name of a glued number in place of the number."""
+    lab = jupyter_lab
+    page, load = lab_page
+    titles, glued = first_screen_expectations((REPO / "chapters" / f"{chapter}.md").read_text(encoding="utf-8"))
+    if chapter != TOC[0]:
+        page.evaluate(OPEN_JS, f"chapters/{chapter}.md")
+    page.wait_for_function(
+        "(name) => { const t = document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current');"
+        " return !!t && t.textContent.includes(name); }",
+        arg=f"{chapter}.md",
+        timeout=60_000,
+    )
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .myst-admonition-header", timeout=120_000)
+    page.wait_for_timeout(300)  # the notebook-wide pass that resolves cross-references
+    screen = page.evaluate(FIRST_SCREEN_JS, FIRST_SCREEN_PX)
+    problems = first_screen_problems(screen, titles, glued)
+    if problems:
+        shot = lab.home / f"{chapter}-first-screen.png"
+        page.screenshot(path=str(shot))
+        problems.append(f"screenshot: {shot}")
+    assert not problems, f"{chapter} in JupyterLab:\n" + "\n".join(problems)
+    assert not load.external, f"JupyterLab asked other origins for: {load.external}"
+
+
+def test_first_screen_check_catches_raw_syntax():
+    """The check fails on what issue 21 found: raw boxes, roles, labels, glue names, a missing verdict."""
+    titles = ["Short answer", "Holds: Alpha is first."]
+    good = {"text": "Short answer\nAlpha is first by 3.14.\nHolds: Alpha is first.", "titles": titles, "raw": 0}
+    assert first_screen_problems(good, titles, {"gap"}) == []
+    raw = {
+        "text": "(alpha)=\n:::{answer}\nby {glue:text}`gap:.2f`, see {numref}`fig-x`\n:::",
+        "titles": [],
+        "raw": 1,
+    }
+    problems = first_screen_problems(raw, titles, {"gap"})
+    for what in ("not rendered", "::: fence", "directive or role name", "a role", "(label)= target", "'Short answer'",
+                 "'Holds: Alpha is first.'", "glued number 'gap'"):
+        assert any(what in p for p in problems), (what, problems)
 
 
 def _config(lab):

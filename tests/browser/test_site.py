@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from relulab_browser import (
+    BOXES_JS,
     MAX_PAGE_BYTES,
     MAX_TRANSFER_BYTES,
     REPO,
@@ -32,10 +33,17 @@ def test_no_javascript_errors(site_report, page_path):
     assert not r.console_errors, "\n".join(r.console_errors)
 
 
-def test_no_unpinned_external_requests(site_report, page_path):
-    """Offline: every external asset must be a pinned npm copy (tests/browser/package.json)."""
+def test_loads_nothing_from_another_origin(site_report, page_path):
+    """The site needs nothing from outside: with the network blocked, no page asks another origin for
+    anything (links to Binder or the repository are not loads)."""
     r = site_report(page_path)
-    assert not r.unrouted, "requests with no pinned local copy:\n" + "\n".join(r.unrouted)
+    assert not r.external, "requests to other origins:\n" + "\n".join(r.external)
+
+
+def test_every_load_succeeds(site_report, page_path):
+    """Everything a page asks the site for is there (no 404: a missing favicon, font or MathJax extension)."""
+    r = site_report(page_path)
+    assert not r.failed, "failed requests:\n" + "\n".join(r.failed)
 
 
 def test_maths_rendered(site_report, page_path):
@@ -114,19 +122,6 @@ def test_site_has_pages():
 # ------------------------------------------- answer first (issue 13: _ext/claims.py)
 FIRST_SCREEN = 900  # px: the first screen of a 1280 x 900 window
 
-BOXES_JS = """() => {
-  const top = (el) => el.getBoundingClientRect().top + window.scrollY;
-  const bottom = (el) => el.getBoundingClientRect().bottom + window.scrollY;
-  return {
-    answers: [...document.querySelectorAll('div.answer')].map(el => ({
-      top: top(el), head: bottom(el.querySelector('.admonition-title') || el)})),
-    claims: [...document.querySelectorAll('div.claim')].map(el => ({
-      id: el.id, top: top(el), head: bottom(el.querySelector('.claim-verdict') || el),
-      open: !!el.querySelector('details[open]'), verdict: (el.querySelector('.claim-verdict') || {}).textContent})),
-  };
-}"""
-
-
 def first_screen_problems(boxes: dict, height: int = FIRST_SCREEN) -> list[str]:
     """Why a page does not answer on its first screen: one answer box, at least one claim box, each box's top
     and its heading (the answer's title, the claim's verdict word) within ``height`` px, every reason collapsed."""
@@ -151,7 +146,7 @@ def first_screen_problems(boxes: dict, height: int = FIRST_SCREEN) -> list[str]:
 
 
 def page_boxes(browser, base: str, root, rel: str) -> dict:
-    context, page, _ = open_page(browser, base, root, rel, width=1280, height=FIRST_SCREEN)
+    context, page, _ = open_page(browser, base, root, rel, width=1280, height=FIRST_SCREEN)  # as build_report
     try:
         return page.evaluate(BOXES_JS)
     finally:
@@ -163,9 +158,10 @@ def chapter_pages() -> list[str]:
 
 
 @pytest.mark.parametrize("chapter", chapter_pages())
-def test_chapter_answers_on_its_first_screen(browser, site_url, chapter):
-    """The answer box and every verdict box start within the first 900 px at 1280 x 900, reasons collapsed."""
-    problems = first_screen_problems(page_boxes(browser, site_url, SITE, chapter))
+def test_chapter_answers_on_its_first_screen(site_report, chapter):
+    """The answer box and every verdict box start within the first 900 px at 1280 x 900, reasons collapsed
+    (measured when the page has loaded, before any other check opens anything)."""
+    problems = first_screen_problems(site_report(chapter).boxes)
     assert not problems, f"{chapter}:\n" + "\n".join(problems)
 
 
