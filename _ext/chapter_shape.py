@@ -12,9 +12,9 @@ rule                   what the chapter must do
 ``title-label``        start with a label named after its file, ``(NAME)=``, right above the title
 ``title-question``     have exactly one ``#`` heading, the title, and nothing but its label before it; the title asks
                        the question (it ends with "?")
-``answer-first``       put the answer box (``:::{answer}``) first under the title
-``verdicts``           follow the answer box with the verdict boxes (``:::{claim}``), one or more, and have none
-                       elsewhere
+``answer-first``       put the answer box (an admonition of class ``answer``) first under the title
+``verdicts``           follow the answer box with the verdict boxes (admonitions of class ``claim``), one or more,
+                       and have none elsewhere
 ``learn``              follow the verdict boxes with an admonition titled "What you will learn"
 ``sections``           have at least one ``##`` section of its own before the closing ones
 ``closing-sections``   end with the ``##`` sections "Summary", "What's next" and "Exercises", in that order
@@ -335,7 +335,11 @@ def check_chapter(doctree: nodes.document, docname: str, config: Any, report: Re
 def _check_opening(body: list[nodes.Node], chapter: nodes.section, report: Report) -> None:
     answers = [i for i, n in enumerate(body) if _is_answer(n)]
     if not answers:
-        report("answer-first", "the chapter has no answer box (:::{answer}) under its title", chapter.children[0])
+        report(
+            "answer-first",
+            "the chapter has no answer box (an admonition of class answer) under its title",
+            chapter.children[0],
+        )
         start = 0
     else:
         start = answers[0]
@@ -348,7 +352,11 @@ def _check_opening(body: list[nodes.Node], chapter: nodes.section, report: Repor
     if end == start:
         found = "nothing" if start >= len(body) else _describe(body[start])
         where = body[start] if start < len(body) else chapter.children[0]
-        report("verdicts", f"the answer box must be followed by the verdict boxes (:::{{claim}}); found {found}", where)
+        report(
+            "verdicts",
+            f"the answer box must be followed by the verdict boxes (admonitions of class claim); found {found}",
+            where,
+        )
     opening = set(map(id, body[start:end]))
     for claim in chapter.findall(_is_claim):
         if id(claim) not in opening:

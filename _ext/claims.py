@@ -328,7 +328,9 @@ class BoxAdmonition(SphinxDirective, Admonition):
                     subtype="answer",
                 )
             box = _answer_box(self, self.options.get("summary", ""), self.content, self.content_offset)
-            box[0]["key_figure"] = (self.options.get("figure") or "").strip()  # the tour's thumbnail (collect_key_figure)
+            box[0]["key_figure"] = (
+                self.options.get("figure") or ""
+            ).strip()  # the tour's thumbnail (collect_key_figure)
             return box
         if "claim" in classes:
             return self._claim(classes)

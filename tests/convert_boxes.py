@@ -26,7 +26,9 @@ from pathlib import Path
 
 WORDS = {"holds": "Holds", "caveat": "Holds, with a caveat", "misleading": "Misleading"}
 KINDS = {"holds": "tip", "caveat": "warning", "misleading": "danger"}
-BOX = re.compile(r"^(?P<fence>:{3,})\{(?P<kind>answer|claim)\}(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S)
+BOX = re.compile(
+    r"^(?P<fence>:{3,})\{(?P<kind>answer|claim)\}(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S
+)
 OPTION = re.compile(r"^:(?P<name>[\w-]+):[ \t]*(?P<value>.*)$")
 
 

@@ -34,7 +34,8 @@ GOOD = """\
 (STEM)=
 # Is this chapter well formed?
 
-:::{answer}
+:::{admonition} Our answer
+:class: answer
 :summary: Yes, it has every part.
 :figure: fig-STEM
 Yes: it has every part, in order, and $\\max(x, 0)$ with `jax.nn.relu` counts as two words. one two three four
@@ -44,11 +45,12 @@ thirty-one thirty-two thirty-three thirty-four thirty-five thirty-six thirty-sev
 forty-one forty-two forty-three forty-four forty-five forty-six forty-seven forty-eight forty-nine fifty.
 :::
 
-:::{claim} STEM-shape
-:claim: The chapter has the shape.
-:verdict: holds
-:evidence: STEM-section
+:::{admonition} Holds: The chapter has the shape.
+:class: claim tip dropdown
+:name: STEM-shape
 It was written so.
+
+Evidence: {ref}`STEM-section`
 :::
 
 ```{admonition} What you will learn
@@ -127,14 +129,18 @@ BROKEN = {
     "nolabel": ("title-label", lambda t: replace(t, "(nolabel)=\n", "")),
     "notquestion": ("title-question", lambda t: replace(t, "# Is this chapter well formed?", "# A chapter")),
     "twotitles": ("title-question", lambda t: t + "\n# A second title\n\nText.\n"),
-    "textfirst": ("answer-first", lambda t: replace(t, ":::{answer}", "A paragraph first.\n\n:::{answer}")),
-    "noverdicts": ("verdicts", lambda t: re.sub(r":::\{claim\}.*?:::\n", "", t, flags=re.S)),
+    "textfirst": (
+        "answer-first",
+        lambda t: replace(t, ":::{admonition} Our answer", "A paragraph first.\n\n:::{admonition} Our answer"),
+    ),
+    "noverdicts": ("verdicts", lambda t: re.sub(r":::\{admonition\} Holds:.*?:::\n", "", t, flags=re.S)),
     "latecclaim": (
         "verdicts",
         lambda t: replace(
             t,
             "Words of the section.",
-            ":::{claim} latecclaim-late\n:claim: Late.\n:verdict: holds\n:evidence: latecclaim-section\nLate.\n:::",
+            ":::{admonition} Holds: Late.\n:class: claim tip dropdown\n:name: latecclaim-late\nLate.\n\n"
+            "Evidence: {ref}`latecclaim-section`\n:::",
         ),
     ),
     "nolearn": ("learn", lambda t: replace(t, "What you will learn", "What you learn")),

@@ -154,7 +154,7 @@ def test_one_chromium_setting():
     from relulab_browser import DEFAULT_CHROMIUM
 
     makefile = re.search(r"(?m)^RELULAB_CHROMIUM \?= (\S+)$", (root / "Makefile").read_text())
-    script = re.search(r'\$\{RELULAB_CHROMIUM:-([^}]+)\}', SCRIPT.read_text())
+    script = re.search(r"\$\{RELULAB_CHROMIUM:-([^}]+)\}", SCRIPT.read_text())
     assert makefile and script
     assert makefile.group(1) == script.group(1) == DEFAULT_CHROMIUM
     for path in [root / "Makefile", root / ".ci" / "run", root / "tests" / "browser" / "conftest.py"]:

@@ -23,7 +23,9 @@ def test_vendored_files_match_their_manifest(name):
     assert lines[0].startswith(VENDORED[name]), lines[0]
     assert lines[1].startswith("npm integrity sha512-"), lines[1]
     sums = dict(reversed(line.split("  ", 1)) for line in lines[2:])
-    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "SOURCE.txt")
+    files = sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "SOURCE.txt"
+    )
     assert files == sorted(sums), f"files in _extra/{name} differ from SOURCE.txt (run `make vendor-{name}`)"
     for rel, digest in sums.items():
         assert hashlib.sha256((folder / rel).read_bytes()).hexdigest() == digest, f"_extra/{name}/{rel} was changed"

@@ -30,7 +30,6 @@ import functools
 import gzip
 import http.server
 import json
-import mimetypes
 import os
 import re
 import threading
@@ -224,7 +223,9 @@ def new_page(
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("console", lambda m: load.console_errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console", lambda m: load.console_errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: load.console_errors.append(f"uncaught: {e}"))
     page.on("response", response)
     page.on("requestfailed", request_failed)
@@ -408,11 +409,13 @@ def player_problem(page: Any, i: int, how: str) -> str | None:
     data = json.loads(state["data"])
     point = tuple(state["values"])
     flat = 0
-    for v, n in zip(point, data["shape"]):
+    for v, n in zip(point, data["shape"], strict=True):
         flat = flat * n + v
     if state["src"] != "data:image/webp;base64," + data["frames"][data["index"][flat]]:
         return f"moved with the {how}, the figure shows another frame than the one of grid point {point}"
-    named = ", ".join(f"{label} = {text[v]}" for label, text, v in zip(data["labels"], data["text"], point))
+    named = ", ".join(
+        f"{label} = {text[v]}" for label, text, v in zip(data["labels"], data["text"], point, strict=True)
+    )
     if state["alt"] != f"{data['alt']} ({named})":
         return f"moved with the {how}, the alt text {state['alt']!r} does not name grid point {point} ({named})"
     return None

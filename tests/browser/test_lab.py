@@ -460,6 +460,7 @@ def first_screen_problems(screen: dict, titles: list[str], glued: set[str]) -> l
         if m:
             at = screen["text"][max(0, m.start() - 40) : m.end() + 40].replace("\n", " ")
             problems.append(f"{what} is visible: ...{at}...")
+
     def plain(text: str) -> str:  # JupyterLab (like Sphinx) prints typographic quotes
         return " ".join(text.translate(str.maketrans("‘’“”", "''\"\"")).split())
 
@@ -513,7 +514,9 @@ def test_first_screen_shows_the_rendered_answer_and_verdicts(lab_page, jupyter_l
         arg=f"{chapter}.md",
         timeout=60_000,
     )
-    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .myst-admonition-header", timeout=120_000)
+    page.wait_for_selector(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .myst-admonition-header", timeout=120_000
+    )
     page.wait_for_timeout(300)  # the notebook-wide pass that resolves cross-references
     screen = page.evaluate(FIRST_SCREEN_JS, FIRST_SCREEN_PX)
     problems = first_screen_problems(screen, titles, glued)
@@ -536,8 +539,16 @@ def test_first_screen_check_catches_raw_syntax():
         "raw": 1,
     }
     problems = first_screen_problems(raw, titles, {"gap"})
-    for what in ("not rendered", "::: fence", "directive or role name", "a role", "(label)= target", "'Short answer'",
-                 "'Holds: Alpha is first.'", "glued number 'gap'"):
+    for what in (
+        "not rendered",
+        "::: fence",
+        "directive or role name",
+        "a role",
+        "(label)= target",
+        "'Short answer'",
+        "'Holds: Alpha is first.'",
+        "glued number 'gap'",
+    ):
         assert any(what in p for p in problems), (what, problems)
 
 

@@ -122,6 +122,7 @@ def test_site_has_pages():
 # ------------------------------------------- answer first (issue 13: _ext/claims.py)
 FIRST_SCREEN = 900  # px: the first screen of a 1280 x 900 window
 
+
 def first_screen_problems(boxes: dict, height: int = FIRST_SCREEN) -> list[str]:
     """Why a page does not answer on its first screen: one answer box, at least one claim box, each box's top
     and its heading (the answer's title, the claim's verdict word) within ``height`` px, every reason collapsed."""

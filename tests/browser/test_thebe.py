@@ -101,7 +101,9 @@ def test_live_code_runs_cells_against_a_jupyter_server(browser, site_url, live_c
         )
         return True
 
-    context, page, load = new_page(browser, [site_url, live_code.url, live_code.url.replace("http", "ws", 1)], answer=binder)
+    context, page, load = new_page(
+        browser, [site_url, live_code.url, live_code.url.replace("http", "ws", 1)], answer=binder
+    )
     try:
         page.goto(site_url + CHAPTER, wait_until="load")
         wait_for_maths(page)
