@@ -249,7 +249,8 @@ function softplus(z) {
 const SCALAR = {
   relu: [(z) => (z > 0 ? z : z <= 0 ? 0 : z), (z) => (z > 0 ? 1 : 0)], // relu(NaN) = NaN, as jnp.maximum
   leaky_relu: [(z) => (z >= 0 ? z : LEAKY_SLOPE * z), (z) => (z >= 0 ? 1 : LEAKY_SLOPE)],
-  elu: [(z) => (z > 0 ? z : Math.expm1(z)), (z) => (z > 0 ? 1 : Math.exp(z))],
+  // elu'(z) = expm1(z) + 1 for z <= 0: JAX's derivative of expm1, so 0 (not e^z) once expm1(z) = -1
+  elu: [(z) => (z > 0 ? z : Math.expm1(z)), (z) => (z > 0 ? 1 : Math.expm1(z) + 1)],
   gelu: [(z) => 0.5 * z * erfc(-z * SQRT_HALF), (z) => 0.5 * erfc(-z * SQRT_HALF) + z * ONE_OVER_SQRT_2PI * Math.exp(-0.5 * z * z)],
   softplus: [softplus, sigmoid],
   tanh: [Math.tanh, (z) => { const t = Math.tanh(z); return 1 - t * t; }],
