@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from relulab import activations, dead, nets
-from relulab.explorables import seeded
+from relulab.explorables import seeded, training
 from relulab.train._losses import loss_acc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,6 +74,7 @@ class Node:
     def close(self):
         self.proc.stdin.close()
         self.proc.wait(timeout=10)
+        self.proc.stdout.close()
 
 
 class NodeError(Exception):
@@ -431,3 +432,49 @@ def test_the_draws_are_standard_normal():
 def test_driver_reports_errors(node):
     with pytest.raises(NodeError, match="activation must be one of"):
         node("gradients", params=[[[[1.0]], [0.0]]], xs=[[1.0]], ys=[[0.0]], activation="swish", loss="mse")
+
+
+# ------------------------------------------------------------------------------ the explorables' runs
+def _trainer_request(X, y, *, sizes, **settings):
+    return dict(xs=X, ys=y.tolist(), sizes=sizes, **settings)
+
+
+RUNS = {
+    # name: data, settings (as the explorables run them); each compared over its whole trajectory
+    "curve, SGD at the cliff": ("curve", dict(sizes=[1, 16, 16, 1], activation="relu", loss="mse", optimizer="sgd",
+                                             learningRate=0.5, seed=2, steps=300)),
+    # (not tanh with Adam here: sin(pi x) on a symmetric grid makes a tanh network with zero biases odd, and
+    # Adam magnifies the rounding noise in the gradients that symmetry makes zero, in both implementations)
+    "curve, Adam, ELU": ("curve", dict(sizes=[1, 8, 8, 1], activation="elu", loss="mse", optimizer="adam",
+                                        learningRate=0.01, seed=1, steps=200)),
+    "digits, minibatches with replacement": ("digits", dict(sizes=[64, 16, 16, 10], activation="relu", loss="cross_entropy",
+                                                           optimizer="sgd", learningRate=0.8, seed=3, steps=200,
+                                                           batchSize=32, replace=True)),
+    "digits, momentum, passes": ("digits", dict(sizes=[64, 12, 12, 12, 10], activation="sigmoid", init="glorot", scale=4.0,
+                                               loss="cross_entropy", optimizer="sgd", learningRate=0.3,
+                                               options={"momentum": 0.9}, seed=0, steps=150, batchSize=32)),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(RUNS))
+def test_browser_runs_follow_the_jax_replay(node, name):
+    kind, settings = RUNS[name]
+    if kind == "curve":
+        X, y = training.curve_arrays()
+    else:
+        X, y, _, _ = training.digits_arrays()
+        X, y = X[:300], y[:300]
+    js = node("trainer", xs=X, ys=y.tolist(), **settings)
+    ref = training.replay(
+        sizes=settings["sizes"], X=X, y=y, learning_rates=[settings["learningRate"]], steps=settings["steps"],
+        activation=settings["activation"], init=settings.get("init", "he"), seed=settings["seed"],
+        scale=settings.get("scale", 1.0), loss=settings["loss"], optimizer=settings["optimizer"],
+        momentum=settings.get("options", {}).get("momentum"), batch_size=settings.get("batchSize"),
+        replace=settings.get("replace", False),
+    )
+    assert_close(js["losses"], ref["loss"][0], "losses")
+    for layer, ((jW, jb), (W, b)) in enumerate(zip(js["params"], ref["params"])):
+        assert_close(jW, W[0], f"final W of layer {layer}")
+        assert_close(jb, b[0], f"final b of layer {layer}")
+    assert [u["dead"] for u in js["units"]] == [m[0].tolist() for m in ref["dead"]]
