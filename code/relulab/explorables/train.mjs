@@ -880,19 +880,19 @@ export class Trainer {
     return value;
   }
 
-  /** `{loss, accuracy}` on a data set (default: the training set), in chunks of the workspace size. */
+  /**
+   * An evaluation of the current parameters on a data set (default: the training set) that can be
+   * split into slices: `job.run(deadline)` scans rows in chunks until performance.now() passes the
+   * deadline or the set is done, and returns `job.done`. Train no step before it is done.
+   */
+  evaluation(data = this.data, { chunk = 128 } = {}) {
+    return new Evaluation(this, data, chunk);
+  }
+
+  /** `{loss, accuracy}` on a data set (default: the training set); accuracy is NaN for real targets. */
   evaluate(data = this.data) {
-    const k = this.layout.sizes[this.layout.sizes.length - 1];
-    const chunk = this.evalWorkspace(data);
-    let total = 0, right = 0;
-    for (let start = 0; start < data.n; start += chunk.capacity) {
-      const n = Math.min(chunk.capacity, data.n - start);
-      const part = sliceData(data, start, n);
-      const out = forwardFlat(this.layout, this.theta, this.act, part.X, n, chunk);
-      total += lossFlat(this.loss, out, n, k, part, null, null) * n;
-      right += accuracyFlat(this.loss, out, n, k, part) * n;
-    }
-    return { loss: total / data.n, accuracy: right / data.n };
+    const { loss, accuracy } = this.evaluation(data).finish();
+    return { loss, accuracy };
   }
 
   /**
@@ -901,27 +901,11 @@ export class Trainer {
    * input (for ReLU the same; for leaky ReLU, ELU, ... the units in their negative regime).
    */
   units(data = this.data) {
-    const total = this.layout.hidden.reduce((a, b) => a + b, 0);
-    const nonzero = new Uint8Array(total), positive = new Uint8Array(total);
-    const chunk = this.evalWorkspace(data);
-    for (let start = 0; start < data.n; start += chunk.capacity) {
-      const n = Math.min(chunk.capacity, data.n - start);
-      scanUnits(this.layout, this.theta, this.act, sliceData(data, start, n).X, n, chunk, nonzero, positive);
-    }
-    let u0 = 0;
-    return this.layout.hidden.map((width) => {
-      const layer = { dead: [], inactive: [] };
-      for (let j = 0; j < width; j++) {
-        layer.dead.push(nonzero[u0 + j] === 0);
-        layer.inactive.push(positive[u0 + j] === 0);
-      }
-      u0 += width;
-      return layer;
-    });
+    return this.evaluation(data).finish().units;
   }
 
-  evalWorkspace() {
-    if (!this.evalWs) this.evalWs = new Workspace(this.layout, 256);
+  evalWorkspace(capacity) {
+    if (!this.evalWs || this.evalWs.capacity < capacity) this.evalWs = new Workspace(this.layout, capacity);
     return this.evalWs;
   }
 
@@ -939,6 +923,59 @@ export class Trainer {
 
   params() {
     return unpack(this.layout, this.theta);
+  }
+}
+
+/** A slice-by-slice pass over a data set: loss, accuracy and per-unit flags (see Trainer.evaluation). */
+class Evaluation {
+  constructor(trainer, data, chunk) {
+    this.trainer = trainer;
+    this.data = data;
+    this.chunk = checkInteger(chunk, "chunk", { min: 1 });
+    this.ws = trainer.evalWorkspace(Math.min(chunk, data.n));
+    const total = trainer.layout.hidden.reduce((a, b) => a + b, 0);
+    this.nonzero = new Uint8Array(total);
+    this.positive = new Uint8Array(total);
+    this.next = 0;
+    this.lossSum = 0;
+    this.right = 0;
+  }
+
+  get done() {
+    return this.next >= this.data.n;
+  }
+
+  /** Scans chunks until the deadline (a performance.now() value) or the end; returns `done`. */
+  run(deadline = Infinity) {
+    const { layout, theta, act, loss } = this.trainer;
+    const k = layout.sizes[layout.sizes.length - 1];
+    while (!this.done) {
+      const n = Math.min(this.chunk, this.data.n - this.next);
+      const part = sliceData(this.data, this.next, n);
+      scanUnits(layout, theta, act, part.X, n, this.ws, this.nonzero, this.positive);
+      const out = this.ws.Z[layout.layers.length - 1];
+      this.lossSum += lossFlat(loss, out, n, k, part, null, null) * n;
+      this.right += accuracyFlat(loss, out, n, k, part) * n;
+      this.next += n;
+      if (performance.now() >= deadline) break;
+    }
+    return this.done;
+  }
+
+  /** Runs to the end and returns `{loss, accuracy, units}` (units as Trainer.units). */
+  finish() {
+    this.run();
+    let u0 = 0;
+    const units = this.trainer.layout.hidden.map((width) => {
+      const layer = { dead: [], inactive: [] };
+      for (let j = 0; j < width; j++) {
+        layer.dead.push(this.nonzero[u0 + j] === 0);
+        layer.inactive.push(this.positive[u0 + j] === 0);
+      }
+      u0 += width;
+      return layer;
+    });
+    return { loss: this.lossSum / this.data.n, accuracy: this.right / this.data.n, units };
   }
 }
 

@@ -19,6 +19,7 @@ say what the reader will see, with numbers computed rather than typed. This modu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -179,54 +180,62 @@ def replay(
     start = seeded.init_params(sizes, init=init, seed=seed, scale=scale)
 
     with jax.enable_x64(True), jax.numpy_dtype_promotion("standard"):
-        Xj = jnp.asarray(X)
-        yj = jnp.asarray(y)
-
-        def objective(params, Xb, yb):
-            return loss_acc(nets.mlp_apply(params, Xb, activation=activation), yb, loss)[0]
-
-        def masks(params):
-            return dead.dead_units(params, Xj, activation=activation)
-
-        def run(lr):
-            opt = _optimizer(optimizer, lr, momentum)
-
-            def step(carry, idx):
-                params, state = carry
-                Xb, yb = (Xj, yj) if batch_size is None else (Xj[idx], yj[idx])
-                value, grads = jax.value_and_grad(objective)(params, Xb, yb)
-                updates, state = opt.update(grads, state, params)
-                return (optax.apply_updates(params, updates), state), value
-
-            params = [(jnp.asarray(W), jnp.asarray(b)) for W, b in start]
-            carry = (params, opt.init(params))
-            if eval_every is None:
-                (params, _), losses = jax.lax.scan(step, carry, batches)
-                return params, losses, None
-
-            def block(carry, idx):
-                snapshot = (objective(carry[0], Xj, yj), masks(carry[0]))
-                carry, losses = jax.lax.scan(step, carry, idx)
-                return carry, (losses, snapshot)
-
-            shaped = batches.reshape(steps // eval_every, eval_every, batches.shape[1])
-            (params, _), (losses, snaps) = jax.lax.scan(block, carry, shaped)
-            last = (objective(params, Xj, yj), masks(params))
-            snaps = jax.tree.map(lambda a, b: jnp.concatenate([a, b[None]]), snaps, last)
-            return params, losses.reshape(steps), snaps
-
-        params, losses, snaps = jax.jit(jax.vmap(run))(jnp.asarray(lrs, dtype=jnp.float64))
-        final = jax.vmap(masks)(params)
-        finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(W), axis=(1, 2)) & jnp.all(jnp.isfinite(b), axis=1)
-                                    for W, b in params]), axis=0)
+        params = [(jnp.asarray(W), jnp.asarray(b)) for W, b in start]
+        final, losses, snaps = _replay(
+            params, jnp.asarray(X), jnp.asarray(y), jnp.asarray(batches), jnp.asarray(lrs, dtype=jnp.float64),
+            activation=activation, loss=loss, optimizer=optimizer, momentum=momentum,
+            full_batch=batch_size is None, eval_every=eval_every,
+        )
         out = {
             "loss": np.asarray(losses),
-            "dead": [np.asarray(m) for m in final],
-            "finite": np.asarray(finite),
-            "params": [(np.asarray(W), np.asarray(b)) for W, b in params],
+            "dead": [np.asarray(m) for m in final[1]],
+            "finite": np.asarray(final[2]),
+            "params": [(np.asarray(W), np.asarray(b)) for W, b in final[0]],
         }
         if snaps is not None:
             out["eval_steps"] = np.arange(0, steps + 1, eval_every)
             out["eval_loss"] = np.asarray(snaps[0])
             out["eval_dead"] = [np.asarray(m) for m in snaps[1]]
     return out
+
+
+@functools.partial(jax.jit, static_argnames=("activation", "loss", "optimizer", "momentum", "full_batch", "eval_every"))
+def _replay(params, X, y, batches, lrs, *, activation, loss, optimizer, momentum, full_batch, eval_every):
+    """One run per learning rate (vmapped): final (params, dead masks, finite), losses, snapshots."""
+
+    def objective(p, Xb, yb):
+        return loss_acc(nets.mlp_apply(p, Xb, activation=activation), yb, loss)[0]
+
+    def masks(p):
+        return dead.dead_units(p, X, activation=activation)
+
+    def run(lr):
+        opt = _optimizer(optimizer, lr, momentum)
+
+        def step(carry, idx):
+            p, state = carry
+            Xb, yb = (X, y) if full_batch else (X[idx], y[idx])
+            value, grads = jax.value_and_grad(objective)(p, Xb, yb)
+            updates, state = opt.update(grads, state, p)
+            return (optax.apply_updates(p, updates), state), value
+
+        carry = (params, opt.init(params))
+        if eval_every is None:
+            (p, _), losses = jax.lax.scan(step, carry, batches)
+            snaps = None
+        else:
+
+            def block(carry, idx):
+                snapshot = (objective(carry[0], X, y), masks(carry[0]))
+                carry, losses = jax.lax.scan(step, carry, idx)
+                return carry, (losses, snapshot)
+
+            shaped = batches.reshape(batches.shape[0] // eval_every, eval_every, batches.shape[1])
+            (p, _), (losses, snaps) = jax.lax.scan(block, carry, shaped)
+            last = (objective(p, X, y), masks(p))
+            snaps = jax.tree.map(lambda a, b: jnp.concatenate([a, b[None]]), snaps, last)
+            losses = losses.reshape(-1)
+        finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(W)) & jnp.all(jnp.isfinite(b)) for W, b in p]))
+        return (p, masks(p), finite), losses, snaps
+
+    return jax.vmap(run)(lrs)
