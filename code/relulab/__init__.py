@@ -22,6 +22,7 @@ _SUBMODULES = (
     "data",
     "dead",
     "evidence",
+    "explorables",
     "interactive",
     "nets",
     "plots",
