@@ -817,7 +817,8 @@ export function batchOrder(n, batchSize, steps, { seed = 0, replace = false } = 
  * - batchSize: null for full batch, else minibatches in the order batchOrder(n, batchSize, ...,
  *   {seed, replace}), generated a pass at a time.
  * step() trains one step and returns the loss on that step's batch *before* the update (as
- * relulab.train.fit records it); NaN or an infinite value means the run diverged.
+ * relulab.train.fit records it); NaN or an infinite value means the run diverged. The accuracy on
+ * that batch, before the update, is then `batchAccuracy` (NaN for real-valued targets).
  */
 export class Trainer {
   constructor({ sizes = null, params = null, init = "he", seed = 0, scale = 1, activation: act = "relu", loss = "mse",
@@ -874,6 +875,7 @@ export class Trainer {
     const L = this.layout.layers.length, k = this.layout.sizes[L];
     const out = forwardFlat(this.layout, this.theta, this.act, X, n, this.ws);
     const value = lossFlat(this.loss, out, n, k, this.data, rows, this.ws.D[L - 1]);
+    this.batchAccuracy = this.data.labels ? accuracyFlat(this.loss, out, n, k, rows ? { labels: Int32Array.from(rows, (r) => this.data.labels[r]) } : this.data) : NaN;
     backwardFlat(this.layout, this.theta, this.act, X, n, this.ws);
     optimiserUpdate(this.opt, this.theta, this.ws.grad, this.state);
     this.t += 1;

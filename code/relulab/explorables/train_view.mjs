@@ -157,7 +157,7 @@ export class LineChart {
 
   update(data, xMax, marks = [], xMin = 0) {
     const { height, log, xLabel, yLabel, lines } = this.opts;
-    const W = this.width, H = height, m = { l: 48, r: 10, t: 8, b: 34 };
+    const W = this.width, H = height, m = { l: 48, r: 10, t: 22, b: 34 };
     const s = this.svg;
     s.replaceChildren();
     s.setAttribute("width", W);
@@ -179,7 +179,7 @@ export class LineChart {
       }
     } else ticks(g, ly, { axis: "y", at: m.l, count: 4, digits: y1 - y0 <= 2 ? 1 : 0 });
     svg("text", { class: "rl-tick", x: (m.l + W - m.r) / 2, y: H - 4, "text-anchor": "middle" }, g).textContent = xLabel;
-    svg("text", { class: "rl-title", x: m.l + 4, y: m.t + 10 }, g).textContent = yLabel;
+    svg("text", { class: "rl-title", x: m.l - 40, y: 12 }, g).textContent = yLabel;
     for (const mark of marks) {
       const p = y(mark.y);
       svg("line", { class: "rl-axis", x1: m.l, x2: W - m.r, y1: p, y2: p, "stroke-dasharray": "2 3" }, g);

@@ -28,7 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from .. import _validate, data, dead, nets
+from .. import _validate, activations, data, dead, nets
 from ..train._losses import check_loss, loss_acc
 from . import seeded
 
@@ -105,6 +105,15 @@ def _optimizer(name: str, learning_rate: Any, momentum: float | None) -> optax.G
     return optax.sgd(learning_rate, momentum=momentum)
 
 
+def _per_run(value: Any, name: str, runs: int) -> list:
+    """A setting given once (for every run) or as a sequence with one entry per run."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [value] * runs
+    if not isinstance(value, Sequence) or len(value) != runs:
+        _validate.fail(ValueError, name, f"be one value or a sequence of {runs} (one per learning rate)", repr(value))
+    return list(value)
+
+
 def replay(
     *,
     sizes: Sequence[int],
@@ -112,10 +121,10 @@ def replay(
     y: Any,
     learning_rates: Sequence[float],
     steps: int,
-    activation: str = "relu",
-    init: str = "he",
+    activation: str | Sequence[str] = "relu",
+    init: str | Sequence[str] = "he",
+    scale: float | Sequence[float] = 1.0,
     seed: int = 0,
-    scale: float = 1.0,
     loss: str = "mse",
     optimizer: str = "sgd",
     momentum: float | None = None,
@@ -123,35 +132,38 @@ def replay(
     replace: bool = False,
     eval_every: int | None = None,
 ) -> dict[str, Any]:
-    r"""The explorables' training run in JAX: same start, same minibatches, float64.
+    r"""The explorables' training runs in JAX: same start, same minibatches, float64.
 
-    The network starts from :func:`relulab.explorables.seeded.init_params` ``(sizes, init, seed,
-    scale)``; step :math:`t` uses minibatch :math:`t` of :func:`relulab.explorables.seeded.batch_order`
+    Run :math:`r` starts from :func:`relulab.explorables.seeded.init_params` ``(sizes, init[r], seed,
+    scale[r])``; step :math:`t` uses minibatch :math:`t` of :func:`relulab.explorables.seeded.batch_order`
     ``(n, batch_size, steps, seed, replace)`` (the whole set when ``batch_size`` is ``None``); the loss
     is :mod:`relulab.train`'s, the update optax's ``sgd(lr, momentum)`` or ``adam(lr)``. One run per
-    learning rate, all of them vmapped in one compiled program, computed with JAX's 64-bit mode.
+    learning rate, all of them vmapped in one compiled program (an activation per run is picked with
+    ``jax.lax.switch``), computed in JAX's 64-bit mode.
 
     Args:
         sizes: layer widths, ``[n_in, ..., n_out]``.
         X: inputs, shape ``(n, n_in)``; y: integer labels ``(n,)`` or targets ``(n, n_out)``.
         learning_rates: one run per entry.
         steps: optimiser steps, >= 1.
-        activation, init, seed, scale: the network, as in the explorable.
+        activation, init, scale: the hidden activation, the initialisation and a factor on the initial
+            weights, each one value for every run or a sequence with one per run.
+        seed: the explorable's seed (initial weights and minibatch order).
         loss: ``"mse"`` or ``"cross_entropy"``.
         optimizer: ``"sgd"`` (with ``momentum`` None or a number) or ``"adam"``.
         batch_size: examples per step, or ``None`` for full batch; ``replace`` draws them with
             replacement instead of by passes over shuffled data.
-        eval_every: also record the training loss and the dead units every ``eval_every`` steps
-            (a divisor of ``steps``), at steps ``0, eval_every, ..., steps``.
+        eval_every: also record the training loss and the dead units on ``X`` every ``eval_every``
+            steps (a divisor of ``steps``), at steps ``0, eval_every, ..., steps``.
 
     Returns:
-        A dict of NumPy arrays, the leading axis one per learning rate: ``"loss"`` ``(runs, steps)``,
-        the loss of each step's batch before its update (as :func:`relulab.train.fit` records it);
-        ``"dead"``, one boolean array ``(runs, width)`` per hidden layer, the units dead on ``X``
-        after the last step (:func:`relulab.dead.dead_units`); ``"finite"`` ``(runs,)``, whether
-        every final parameter is finite; ``"params"``, the final parameters; with ``eval_every``,
-        ``"eval_steps"``, ``"eval_loss"`` ``(runs, k)`` and ``"eval_dead"`` (one ``(runs, k, width)``
-        array per hidden layer).
+        A dict of NumPy arrays, the leading axis one per run: ``"loss"`` and ``"accuracy"``
+        ``(runs, steps)``, the loss and accuracy of each step's batch before its update (as
+        :func:`relulab.train.fit` records them; accuracy NaN for real-valued targets); ``"dead"``, one
+        boolean array ``(runs, width)`` per hidden layer, the units dead on ``X`` after the last step
+        (:func:`relulab.dead.dead_units`); ``"finite"`` ``(runs,)``, whether every final parameter is
+        finite; ``"params"``, the final parameters; with ``eval_every``, ``"eval_steps"``,
+        ``"eval_loss"`` ``(runs, k)`` and ``"eval_dead"`` (one ``(runs, k, width)`` array per hidden layer).
 
     >>> X, Y = curve_arrays(curve_payload(50))
     >>> out = replay(sizes=[1, 8, 1], X=X, y=Y, learning_rates=[0.05, 0.5], steps=20)
@@ -162,9 +174,13 @@ def replay(
     steps = _validate.integer(steps, "steps", minimum=1)
     loss = check_loss(loss)
     optimizer = _validate.choice(optimizer, "optimizer", ("sgd", "adam"))
-    lrs = [_validate.number(v, "learning_rates", low=0.0, low_open=True) for v in learning_rates]
-    if not lrs:
-        _validate.fail(ValueError, "learning_rates", "hold at least one learning rate", "an empty sequence")
+    if isinstance(learning_rates, (str, bytes)) or not isinstance(learning_rates, Sequence) or not learning_rates:
+        _validate.fail(ValueError, "learning_rates", "be a non-empty sequence of positive numbers", repr(learning_rates))
+    lrs = [_validate.number(v, f"learning_rates[{i}]", low=0.0, low_open=True) for i, v in enumerate(learning_rates)]
+    runs = len(lrs)
+    acts = [_validate.choice(a, "activation", tuple(activations.ACTIVATIONS)) for a in _per_run(activation, "activation", runs)]
+    inits = _per_run(init, "init", runs)
+    scales = _per_run(scale, "scale", runs)
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != sizes[0]:
         _validate.fail(ValueError, "X", f"have shape (n, {sizes[0]})", f"shape {X.shape}")
@@ -177,17 +193,21 @@ def replay(
         batches = np.zeros((steps, 0), dtype=np.int64)
     else:
         batches = seeded.batch_order(n, batch_size, steps, seed=seed, replace=replace)
-    start = seeded.init_params(sizes, init=init, seed=seed, scale=scale)
+    starts = [seeded.init_params(sizes, init=i, seed=seed, scale=c) for i, c in zip(inits, scales)]
+    names = tuple(dict.fromkeys(acts))
 
     with jax.enable_x64(True), jax.numpy_dtype_promotion("standard"):
-        params = [(jnp.asarray(W), jnp.asarray(b)) for W, b in start]
-        final, losses, snaps = _replay(
+        params = [(jnp.asarray(np.stack([p[k][0] for p in starts])), jnp.asarray(np.stack([p[k][1] for p in starts])))
+                  for k in range(len(sizes) - 1)]
+        final, (losses, accuracies), snaps = _replay(
             params, jnp.asarray(X), jnp.asarray(y), jnp.asarray(batches), jnp.asarray(lrs, dtype=jnp.float64),
-            activation=activation, loss=loss, optimizer=optimizer, momentum=momentum,
+            jnp.asarray([names.index(a) for a in acts], dtype=jnp.int32),
+            activations=names, loss=loss, optimizer=optimizer, momentum=momentum,
             full_batch=batch_size is None, eval_every=eval_every,
         )
         out = {
             "loss": np.asarray(losses),
+            "accuracy": np.asarray(accuracies),
             "dead": [np.asarray(m) for m in final[1]],
             "finite": np.asarray(final[2]),
             "params": [(np.asarray(W), np.asarray(b)) for W, b in final[0]],
@@ -199,43 +219,50 @@ def replay(
     return out
 
 
-@functools.partial(jax.jit, static_argnames=("activation", "loss", "optimizer", "momentum", "full_batch", "eval_every"))
-def _replay(params, X, y, batches, lrs, *, activation, loss, optimizer, momentum, full_batch, eval_every):
-    """One run per learning rate (vmapped): final (params, dead masks, finite), losses, snapshots."""
+@functools.partial(
+    jax.jit, static_argnames=("activations", "loss", "optimizer", "momentum", "full_batch", "eval_every")
+)
+def _replay(params, X, y, batches, lrs, act_index, *, activations, loss, optimizer, momentum, full_batch, eval_every):
+    """Every run (vmapped): final (params, dead masks, finite), (losses, accuracies), snapshots."""
 
-    def objective(p, Xb, yb):
-        return loss_acc(nets.mlp_apply(p, Xb, activation=activation), yb, loss)[0]
-
-    def masks(p):
-        return dead.dead_units(p, X, activation=activation)
-
-    def run(lr):
+    def run(params, lr, index):
+        act = activations[0] if len(activations) == 1 else _switch(index, activations)
         opt = _optimizer(optimizer, lr, momentum)
+
+        def objective(p, Xb, yb):
+            return loss_acc(nets.mlp_apply(p, Xb, activation=act), yb, loss)
+
+        def masks(p):
+            return dead.dead_units(p, X, activation=act)
 
         def step(carry, idx):
             p, state = carry
             Xb, yb = (X, y) if full_batch else (X[idx], y[idx])
-            value, grads = jax.value_and_grad(objective)(p, Xb, yb)
+            (value, acc), grads = jax.value_and_grad(objective, has_aux=True)(p, Xb, yb)
             updates, state = opt.update(grads, state, p)
-            return (optax.apply_updates(p, updates), state), value
+            return (optax.apply_updates(p, updates), state), (value, acc)
 
         carry = (params, opt.init(params))
         if eval_every is None:
-            (p, _), losses = jax.lax.scan(step, carry, batches)
+            (p, _), record = jax.lax.scan(step, carry, batches)
             snaps = None
         else:
 
             def block(carry, idx):
-                snapshot = (objective(carry[0], X, y), masks(carry[0]))
-                carry, losses = jax.lax.scan(step, carry, idx)
-                return carry, (losses, snapshot)
+                snapshot = (objective(carry[0], X, y)[0], masks(carry[0]))
+                carry, record = jax.lax.scan(step, carry, idx)
+                return carry, (record, snapshot)
 
             shaped = batches.reshape(batches.shape[0] // eval_every, eval_every, batches.shape[1])
-            (p, _), (losses, snaps) = jax.lax.scan(block, carry, shaped)
-            last = (objective(p, X, y), masks(p))
+            (p, _), (record, snaps) = jax.lax.scan(block, carry, shaped)
+            last = (objective(p, X, y)[0], masks(p))
             snaps = jax.tree.map(lambda a, b: jnp.concatenate([a, b[None]]), snaps, last)
-            losses = losses.reshape(-1)
+            record = jax.tree.map(lambda a: a.reshape(-1), record)
         finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(W)) & jnp.all(jnp.isfinite(b)) for W, b in p]))
-        return (p, masks(p), finite), losses, snaps
+        return (p, masks(p), finite), record, snaps
 
-    return jax.vmap(run)(lrs)
+    return jax.vmap(run)(params, lrs, act_index)
+
+
+def _switch(index: jax.Array, names: tuple[str, ...]) -> Any:
+    return activations.switch(index, list(names))
