@@ -396,6 +396,7 @@ function render({ model, el }) {
     const layerLines = history.dead.map((_, l) => ({ color: LAYER_COLOURS[l], dash: LAYER_DASHES[l], label: `layer ${l + 1}` }));
     deadChart.opts.lines = layerLines;
     deadChart.opts.yMax = settings.width;
+    deadChart.opts.yLabel = `dead units per layer, learning rate ${num(settings.learning_rate)}, seed ${settings.seed}`;
     deadChart.update(history.dead, xMax);
     deadLegend.replaceChildren();
     legend(deadLegend, layerLines);
