@@ -24,6 +24,8 @@ const SPEEDS = { slow: ["slow", 30], normal: ["normal", null], fast: ["as fast a
 const NORMAL_RATE = { digits: 200, curve: 600 }; // steps per second at the normal speed
 const LAYER_COLOURS = ["var(--rl-blue)", "var(--rl-vermillion)", "var(--rl-green)", "var(--rl-orange)", "var(--rl-purple)", "var(--rl-sky)", "var(--rl-black)", "var(--rl-faint)"];
 const LAYER_DASHES = ["", "6 3", "6 2 1.5 2", "1.5 2", "5 1 1 1", "1 1", "", "6 3"];
+const DIGITS_LINES = [{ color: "var(--rl-blue)", label: "training set" }, { color: "var(--rl-vermillion)", dash: "6 3", label: "test set" }];
+const CURVE_LINES = [{ color: "var(--rl-faint)", label: "data, sin(\u03c0x)", width: 3 }, { color: "var(--rl-blue)", label: "network", always: true }];
 const KEYS = { data: "data", lr: "learning_rate", act: "activation", init: "init", width: "width", depth: "depth", opt: "optimizer", seed: "seed", steps: "steps" };
 
 function checkSetting(name, value, model) {
@@ -56,8 +58,12 @@ function render({ model, el }) {
   if (linked) {
     for (const [short, key] of Object.entries(KEYS)) {
       const v = linked[short] === undefined ? null : checkSetting(key, linked[short], model);
-      if (v !== null) settings[key] = v;
+      if (v !== null && v !== settings[key]) {
+        settings[key] = v;
+        model.set(key, v);
+      }
     }
+    model.save_changes();
   }
   const sets = {};
   const data = () => {
@@ -109,13 +115,13 @@ function render({ model, el }) {
   const fitChart = new LineChart(fitBox, { label: "The fit", xLabel: "", yLabel: "", lines: [] });
   const fitLegend = html("div", {}, fitBox);
   const deadBox = html("div", {}, root);
-  const strip = svg("svg", { role: "img" }, deadBox);
+  const strip = svg("svg", { role: "img", class: "rl-strip" }, deadBox);
   const stripLegend = html("div", { class: "rl-row rl-hint", "aria-hidden": "true" }, deadBox);
   const deadChart = new LineChart(deadBox, { label: "Dead units per layer against the step", xLabel: "step", yLabel: "dead units", yMin: 0, lines: [], height: 150 });
   const deadLegend = html("div", {}, deadBox);
 
   // ---------------------------------------------------------------- the run
-  let trainer, job, history, snapshot, state, width = 640;
+  let trainer, job, history, snapshot, state, width = 640, version = 0, curvePoints = null;
 
   function sizes() {
     const d = data().train;
@@ -127,6 +133,7 @@ function render({ model, el }) {
     const opt = settings.optimizer === "adam" ? T.adam(settings.learning_rate) : T.sgd(settings.learning_rate);
     trainer = new T.Trainer({ sizes: sizes(), init: settings.init, seed: settings.seed, activation: settings.activation, loss: spec.loss, optimizer: opt, data: data().train, batchSize: spec.batch, replace: spec.replace });
     history = { loss: [], trainAcc: [], testAcc: [], dead: sizes().slice(1, -1).map(() => []) };
+    curvePoints = null;
     snapshot = null;
     state = "ready";
     job = null;
@@ -145,6 +152,7 @@ function render({ model, el }) {
       history.testAcc.push([t, test.accuracy]);
     }
     train.units.forEach((u, l) => history.dead[l].push([t, u.dead.filter(Boolean).length]));
+    version += 1;
   }
 
   function evaluateNow() {
@@ -190,6 +198,7 @@ function render({ model, el }) {
   }
 
   const loop = new Loop(el, { work, draw });
+  el.relulabLoop = loop; // for benchmarks/bench_train_explorables.py: the frames' work and drawing times
 
   function setPlaying(on) {
     if (on && (state === "diverged")) return;
@@ -204,7 +213,7 @@ function render({ model, el }) {
       writeBack();
     }
     syncControls();
-    draw();
+    draw(true);
     announce(true);
   }
 
@@ -213,6 +222,7 @@ function render({ model, el }) {
     state = "finished";
     syncControls();
     writeBack();
+    draw(true);
     announce(true);
   }
 
@@ -226,7 +236,7 @@ function render({ model, el }) {
       `\u221e, not 0. The cells show the units at step ${last.step}, the last evaluation before the blow-up. Lower the learning rate and press Reset.`;
     syncControls();
     writeBack();
-    draw();
+    draw(true);
     announce(true);
   }
 
@@ -240,7 +250,7 @@ function render({ model, el }) {
     state = trainer.t >= settings.steps ? "finished" : "paused";
     syncControls();
     writeBack();
-    draw();
+    draw(true);
     announce(true);
   }
 
@@ -248,7 +258,7 @@ function render({ model, el }) {
     const wasPlaying = state === "playing";
     loop.stop();
     build();
-    draw();
+    draw(true);
     if (wasPlaying) setPlaying(true);
     else announce(true);
   }
@@ -328,36 +338,54 @@ function render({ model, el }) {
     }
   }
 
+  let stripKey = null, cells = [], stripNote = null;
   function drawStrip() {
     const s = snapshot;
     const layers = s.units;
     const maxUnits = Math.max(...layers.map((u) => u.dead.length));
     const label = 64, cell = Math.max(4, Math.min(22, Math.floor((width - label - 4) / maxUnits))), gap = cell > 8 ? 2 : 1;
-    const H = layers.length * (cell + 6) + 4;
-    strip.replaceChildren();
-    strip.setAttribute("width", width);
-    strip.setAttribute("height", H);
+    const H = layers.length * (cell + 6) + 18;
+    const key = `${width}:${layers.map((u) => u.dead.length).join(",")}`;
+    if (key !== stripKey) {
+      stripKey = key;
+      strip.replaceChildren();
+      strip.setAttribute("width", width);
+      strip.setAttribute("height", H);
+      const defs = svg("defs", {}, strip);
+      const pat = svg("pattern", { id: `${uid}-hatch`, width: 4, height: 4, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" }, defs);
+      svg("rect", { width: 4, height: 4, fill: "var(--rl-panel)" }, pat);
+      svg("line", { x1: 0, y1: 0, x2: 0, y2: 4, stroke: "var(--rl-muted)", "stroke-width": 2 }, pat);
+      cells = layers.map((u, l) => {
+        const y = 2 + l * (cell + 6);
+        svg("text", { class: "rl-tick", x: 0, y: y + cell / 2 + 4 }, strip).textContent = `layer ${l + 1}`;
+        return u.dead.map((_, j) => svg("rect", { x: label + j * cell, y, width: cell - gap, height: cell, "stroke-dasharray": "2 2" }, strip));
+      });
+      stripNote = svg("text", { class: "rl-title", x: label, y: H - 4, fill: "var(--rl-vermillion)" }, strip);
+    }
+    layers.forEach((u, l) => u.dead.forEach((isDead, j) => {
+      const fill = isDead ? "var(--rl-fg)" : u.inactive[j] ? `url(#${uid}-hatch)` : "var(--rl-grid)";
+      const rect = cells[l][j];
+      if (rect.getAttribute("fill") !== fill) rect.setAttribute("fill", fill);
+      rect.setAttribute("stroke", state === "diverged" ? "var(--rl-vermillion)" : "none");
+    }));
+    stripNote.textContent = state === "diverged" ? `diverged at step ${trainer.t}: the cells show step ${s.step}` : "";
     const d = deadSummary(s);
     strip.setAttribute("aria-label", `Hidden units, one cell each, a row per layer, at step ${s.step}: ${d.text}` + (state === "diverged" ? "; the run then diverged." : "."));
-    const defs = svg("defs", {}, strip);
-    const pat = svg("pattern", { id: `${uid}-hatch`, width: 4, height: 4, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" }, defs);
-    svg("rect", { width: 4, height: 4, fill: "var(--rl-panel)" }, pat);
-    svg("line", { x1: 0, y1: 0, x2: 0, y2: 4, stroke: "var(--rl-muted)", "stroke-width": 2 }, pat);
-    layers.forEach((u, l) => {
-      const y = 2 + l * (cell + 6);
-      svg("text", { class: "rl-tick", x: 0, y: y + cell / 2 + 4 }, strip).textContent = `layer ${l + 1}`;
-      u.dead.forEach((isDead, j) => {
-        const fill = isDead ? "var(--rl-fg)" : u.inactive[j] ? `url(#${uid}-hatch)` : "var(--rl-grid)";
-        svg("rect", { x: label + j * cell, y, width: cell - gap, height: cell, fill, stroke: state === "diverged" ? "var(--rl-vermillion)" : "none", "stroke-dasharray": "2 2" }, strip);
-      });
-    });
-    if (state === "diverged") {
-      svg("text", { class: "rl-title", x: label + 4, y: H - 4, fill: "var(--rl-vermillion)" }, strip).textContent = `diverged at step ${trainer.t}: cells show step ${s.step}`;
-    }
   }
 
-  function draw() {
+  let drawnVersion = -1, drawnWidth = -1, drawnState = null, lastDraw = -Infinity;
+  function draw(force = false) {
     const s = snapshot;
+    const now = performance.now();
+    const stale = version !== drawnVersion || width !== drawnWidth || state !== drawnState;
+    if (!force && (!stale || (state === "playing" && now - lastDraw < 60))) {
+      if (!stale) announce();
+      return; // at most about 16 redraws a second while training; the work goes on in between
+    }
+    drawnVersion = version;
+    drawnWidth = width;
+    drawnState = state;
+    lastDraw = now;
     status.textContent = statusText();
     el.dataset.step = String(trainer.t);
     el.dataset.evaluatedAt = String(s.step);
@@ -375,31 +403,37 @@ function render({ model, el }) {
       fitChart.opts.xLabel = "step";
       fitChart.opts.yMin = 0;
       fitChart.opts.yMax = 1;
-      fitChart.opts.lines = [{ color: "var(--rl-blue)", label: "training set" }, { color: "var(--rl-vermillion)", dash: "6 3", label: "test set" }];
+      fitChart.opts.lines = DIGITS_LINES;
       fitChart.svg.setAttribute("aria-label", `Accuracy against the step: training ${num(100 * s.accuracy)}%, test ${num(100 * s.testAccuracy)}% at step ${s.step}`);
       fitChart.update([history.trainAcc, history.testAcc], xMax, [{ y: 0.1, label: "chance" }]);
     } else {
       const d = data().train;
       const out = trainer.predict(d);
-      const points = Array.from(d.X, (x, i) => [x, d.targets[i]]);
+      if (!curvePoints) curvePoints = Array.from(d.X, (x, i) => [x, d.targets[i]]);
       const fit = Array.from(d.X, (x, i) => [x, out[i]]);
       fitChart.opts.yLabel = "the fit: data and network";
       fitChart.opts.xLabel = "x";
       fitChart.opts.yMin = -1.6;
       fitChart.opts.yMax = 1.6;
-      fitChart.opts.lines = [{ color: "var(--rl-faint)", label: "data, sin(\u03c0x)", width: 3 }, { color: "var(--rl-blue)", label: "network" }];
+      fitChart.opts.lines = CURVE_LINES;
       fitChart.svg.setAttribute("aria-label", `The data sin(\u03c0x) and the network's output on [\u22121, 1] at step ${trainer.t}`);
-      fitChart.update([points, fit], 1, [], -1);
+      fitChart.update([curvePoints, fit], 1, [], -1);
     }
-    fitLegend.replaceChildren();
-    legend(fitLegend, fitChart.opts.lines);
+    if (fitLegend.dataset.for !== settings.data) {
+      fitLegend.dataset.for = settings.data;
+      fitLegend.replaceChildren();
+      legend(fitLegend, fitChart.opts.lines);
+    }
     const layerLines = history.dead.map((_, l) => ({ color: LAYER_COLOURS[l], dash: LAYER_DASHES[l], label: `layer ${l + 1}` }));
     deadChart.opts.lines = layerLines;
     deadChart.opts.yMax = settings.width;
     deadChart.opts.yLabel = `dead units per layer, learning rate ${num(settings.learning_rate)}, seed ${settings.seed}`;
     deadChart.update(history.dead, xMax);
-    deadLegend.replaceChildren();
-    legend(deadLegend, layerLines);
+    if (deadLegend.dataset.layers !== String(layerLines.length)) {
+      deadLegend.dataset.layers = String(layerLines.length);
+      deadLegend.replaceChildren();
+      legend(deadLegend, layerLines);
+    }
     drawStrip();
     announce();
   }
@@ -416,7 +450,7 @@ function render({ model, el }) {
   }
 
   build();
-  const stopWidth = onWidth(root, (w) => { width = w; draw(); });
+  const stopWidth = onWidth(root, (w) => { width = w; draw(true); });
   if (linked) root.scrollIntoView({ block: "start" });
 
   const onModel = () => {

@@ -30,6 +30,10 @@ function render({ model, el }) {
       if (r.learning_rates.includes(lr)) r.learning_rate = lr;
       if (linked[`on${i}`] === "0") r.on = false;
     });
+    model.set("seed", seed);
+    model.set("steps", steps);
+    model.set("runners", runners.map(({ on, ...r }) => r));
+    model.save_changes();
   }
   const sets = decodeDigits(model.get("digits"));
 
@@ -83,7 +87,7 @@ function render({ model, el }) {
   legend(charts, lines).style.flexBasis = "100%";
 
   // ---------------------------------------------------------------- the race
-  let racers, t, state, width = 640;
+  let racers, t, state, width = 640, version = 0;
 
   function build() {
     racers = runners.map((r) => ({
@@ -95,6 +99,7 @@ function render({ model, el }) {
     }));
     t = 0;
     state = "ready";
+    version += 1;
     sync();
   }
 
@@ -117,6 +122,7 @@ function render({ model, el }) {
         if (c.reached === null && error <= target) c.reached = t;
         c.block = { loss: 0, right: 0, n: 0 };
       }
+      version += 1;
     }
   }
 
@@ -136,6 +142,7 @@ function render({ model, el }) {
   }
 
   const loop = new Loop(el, { work, draw, budget: 10 });
+  el.relulabLoop = loop; // for benchmarks/bench_train_explorables.py: the frames' work and drawing times
 
   function setPlaying(on) {
     if (on) {
@@ -149,7 +156,7 @@ function render({ model, el }) {
       writeBack();
     }
     sync();
-    draw();
+    draw(true);
     announce(true);
   }
 
@@ -158,6 +165,7 @@ function render({ model, el }) {
     state = "finished";
     sync();
     writeBack();
+    draw(true);
     announce(true);
   }
 
@@ -165,7 +173,7 @@ function render({ model, el }) {
     const wasPlaying = state === "playing";
     loop.stop();
     build();
-    draw();
+    draw(true);
     if (wasPlaying) setPlaying(true);
     else announce(true);
   }
@@ -193,7 +201,7 @@ function render({ model, el }) {
     state = t >= steps ? "finished" : "paused";
     sync();
     writeBack();
-    draw();
+    draw(true);
     announce(true);
   });
   resetButton.addEventListener("click", reset);
@@ -232,7 +240,15 @@ function render({ model, el }) {
     }
   }
 
-  function draw() {
+  let drawnVersion = -1, drawnWidth = -1, drawnState = null, lastDraw = -Infinity;
+  function draw(force = false) {
+    const now = performance.now();
+    const stale = version !== drawnVersion || width !== drawnWidth || state !== drawnState;
+    if (!force && (!stale || (state === "playing" && now - lastDraw < 60))) return;
+    drawnVersion = version;
+    drawnWidth = width;
+    drawnState = state;
+    lastDraw = now;
     status.textContent = `Step ${t} of ${steps}${state === "finished" ? " (race over)" : state === "paused" ? " (paused)" : ""}.`;
     el.dataset.step = String(t);
     el.dataset.reached = racers.map((c) => (c.reached === null ? "" : c.reached)).join(",");
@@ -253,7 +269,7 @@ function render({ model, el }) {
   }
 
   build();
-  const stopWidth = onWidth(root, (w) => { width = w; draw(); });
+  const stopWidth = onWidth(root, (w) => { width = w; draw(true); });
   if (linked) root.scrollIntoView({ block: "start" });
   const onModel = () => {
     const s = model.get("seed");

@@ -155,42 +155,55 @@ export class LineChart {
     return [yMin ?? lo, yMax ?? hi];
   }
 
+  /** Draws the data; the axes are rebuilt only when the size, the domains, the labels or the lines change. */
   update(data, xMax, marks = [], xMin = 0) {
     const { height, log, xLabel, yLabel, lines } = this.opts;
     const W = this.width, H = height, m = { l: 48, r: 10, t: 22, b: 34 };
-    const s = this.svg;
-    s.replaceChildren();
-    s.setAttribute("width", W);
-    s.setAttribute("height", H);
-    s.setAttribute("viewBox", `0 0 ${W} ${H}`);
     const [y0, y1] = this.yDomain(data);
-    const x = scale(xMin, Math.max(xMin + 1e-9, xMax), m.l, W - m.r);
-    const ly = log ? scale(Math.log10(y0), Math.log10(y1), H - m.b, m.t) : scale(y0, y1, H - m.b, m.t);
-    const y = log ? (v) => ly(Math.log10(Math.min(Math.max(v, y0), y1))) : (v) => ly(Math.min(Math.max(v, y0), y1));
-    const g = svg("g", {}, s);
-    svg("line", { class: "rl-axis", x1: m.l, x2: W - m.r, y1: H - m.b, y2: H - m.b }, g);
-    svg("line", { class: "rl-axis", x1: m.l, x2: m.l, y1: m.t, y2: H - m.b }, g);
-    ticks(g, x, { axis: "x", at: H - m.b, count: Math.max(2, Math.floor(W / 90)), digits: xMax - xMin <= 5 ? 1 : 0 });
-    if (log) {
-      for (let e = Math.round(Math.log10(y0)); e <= Math.round(Math.log10(y1)); e++) {
-        const p = y(10 ** e);
-        svg("line", { class: "rl-grid", x1: m.l, x2: W - m.r, y1: p, y2: p }, g);
-        svg("text", { class: "rl-tick", x: m.l - 5, y: p + 4, "text-anchor": "end" }, g).textContent = e === 0 ? "1" : `1e${e}`.replace("-", "\u2212");
+    const key = JSON.stringify([W, H, y0, y1, xMin, xMax, log, xLabel, yLabel, marks, lines.map((l) => [l.color, l.dash, l.width])]);
+    if (key !== this.key) {
+      this.key = key;
+      const s = this.svg;
+      s.replaceChildren();
+      s.setAttribute("width", W);
+      s.setAttribute("height", H);
+      s.setAttribute("viewBox", `0 0 ${W} ${H}`);
+      const x = scale(xMin, Math.max(xMin + 1e-9, xMax), m.l, W - m.r);
+      const ly = log ? scale(Math.log10(y0), Math.log10(y1), H - m.b, m.t) : scale(y0, y1, H - m.b, m.t);
+      const y = log ? (v) => ly(Math.log10(Math.min(Math.max(v, y0), y1))) : (v) => ly(Math.min(Math.max(v, y0), y1));
+      const g = svg("g", {}, s);
+      svg("line", { class: "rl-axis", x1: m.l, x2: W - m.r, y1: H - m.b, y2: H - m.b }, g);
+      svg("line", { class: "rl-axis", x1: m.l, x2: m.l, y1: m.t, y2: H - m.b }, g);
+      ticks(g, x, { axis: "x", at: H - m.b, count: Math.max(2, Math.floor(W / 90)), digits: xMax - xMin <= 5 ? 1 : 0 });
+      if (log) {
+        for (let e = Math.round(Math.log10(y0)); e <= Math.round(Math.log10(y1)); e++) {
+          const p = y(10 ** e);
+          svg("line", { class: "rl-grid", x1: m.l, x2: W - m.r, y1: p, y2: p }, g);
+          svg("text", { class: "rl-tick", x: m.l - 5, y: p + 4, "text-anchor": "end" }, g).textContent = e === 0 ? "1" : `1e${e}`.replace("-", "\u2212");
+        }
+      } else ticks(g, ly, { axis: "y", at: m.l, count: 4, digits: y1 - y0 <= 2 ? 1 : 0 });
+      svg("text", { class: "rl-tick", x: (m.l + W - m.r) / 2, y: H - 4, "text-anchor": "middle" }, g).textContent = xLabel;
+      svg("text", { class: "rl-title", x: m.l - 40, y: 12 }, g).textContent = yLabel;
+      for (const mark of marks) {
+        const p = y(mark.y);
+        svg("line", { class: "rl-axis", x1: m.l, x2: W - m.r, y1: p, y2: p, "stroke-dasharray": "2 3" }, g);
+        svg("text", { class: "rl-tick", x: W - m.r - 2, y: p - 3, "text-anchor": "end" }, g).textContent = mark.label;
       }
-    } else ticks(g, ly, { axis: "y", at: m.l, count: 4, digits: y1 - y0 <= 2 ? 1 : 0 });
-    svg("text", { class: "rl-tick", x: (m.l + W - m.r) / 2, y: H - 4, "text-anchor": "middle" }, g).textContent = xLabel;
-    svg("text", { class: "rl-title", x: m.l - 40, y: 12 }, g).textContent = yLabel;
-    for (const mark of marks) {
-      const p = y(mark.y);
-      svg("line", { class: "rl-axis", x1: m.l, x2: W - m.r, y1: p, y2: p, "stroke-dasharray": "2 3" }, g);
-      svg("text", { class: "rl-tick", x: W - m.r - 2, y: p - 3, "text-anchor": "end" }, g).textContent = mark.label;
+      this.paths = lines.map((style) => svg("path", { fill: "none", stroke: style.color, "stroke-width": style.width ?? 1.8, "stroke-dasharray": style.dash || null }, s));
+      this.dots = lines.map(() => svg("g", {}, s));
+      this.scales = { x, y };
+      this.drawn = lines.map(() => null);
     }
+    const { x, y } = this.scales;
     data.forEach((line, i) => {
       const style = lines[i];
-      if (!line.length) return;
+      const stamp = line.length ? `${line.length}:${line[line.length - 1][0]}:${line[line.length - 1][1]}:${line[0][1]}` : "0";
+      if (stamp === this.drawn[i] && !style.always) return;
+      this.drawn[i] = stamp;
       const pts = thin(line).map(([a, b]) => (Number.isFinite(b) ? [x(a), y(b)] : null));
-      svg("path", { d: pathD(pts), fill: "none", stroke: style.color, "stroke-width": style.width ?? 1.8, "stroke-dasharray": style.dash || null }, s);
-      if (line.length === 1 || style.dots) for (const p of pts) if (p) svg("circle", { cx: p[0], cy: p[1], r: 2.2, fill: style.color }, s);
+      this.paths[i].setAttribute("d", line.length ? pathD(pts) : "");
+      this.dots[i].replaceChildren();
+      if (line.length === 1 || style.dots) for (const p of pts) if (p) svg("circle", { cx: p[0], cy: p[1], r: 2.2, fill: style.color }, this.dots[i]);
     });
     return { x, y, margin: m };
   }
