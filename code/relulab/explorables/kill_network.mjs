@@ -397,6 +397,7 @@ function render({ model, el }) {
     fitChart.resize(cw);
     deadChart.resize(width);
     const xMax = Math.max(settings.steps, trainer.t);
+    lossChart.opts.yLabel = `training loss (log scale), learning rate ${num(settings.learning_rate)}`;
     lossChart.update([history.loss], xMax);
     if (settings.data === "digits") {
       fitChart.opts.yLabel = "accuracy (training, test)";

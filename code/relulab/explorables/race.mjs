@@ -5,7 +5,7 @@
 // State: digits, runners [{label, activation, init, scale, learning_rate, learning_rates, color, dash}],
 // sizes, seed, steps, speed, target, window, batch_size, momentum; the view writes `result` back.
 import * as T from "./train.mjs";
-import { html, onWidth, useTheme } from "./ui.mjs";
+import { html, onWidth, svg, useTheme } from "./ui.mjs";
 import { Loop, LineChart, decodeDigits, legend, num, onWebsite, readLink, select, shareButton, throttledAnnouncer } from "./train_view.mjs";
 
 const VIEW = "race";
@@ -68,7 +68,9 @@ function render({ model, el }) {
   const cells = runners.map((r, i) => {
     const tr = html("tr", {}, body);
     const name = html("th", { scope: "row", style: "text-align:left;white-space:nowrap" }, tr);
-    legend(name, [{ color: r.color, dash: r.dash, label: r.label }]).style.margin = "0";
+    const swatch = svg("svg", { width: 26, height: 10, "aria-hidden": "true", style: "display:inline-block;margin-right:.3rem" }, name);
+    svg("line", { x1: 1, x2: 25, y1: 5, y2: 5, stroke: r.color, "stroke-width": 2.2, "stroke-dasharray": r.dash || null }, swatch);
+    name.append(r.label);
     const onCell = html("td", {}, tr);
     const box = html("input", { type: "checkbox", checked: r.on, "aria-label": `${r.label} in the race` }, onCell);
     box.addEventListener("change", () => { r.on = box.checked; reset(); });
