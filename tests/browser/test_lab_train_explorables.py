@@ -1,7 +1,7 @@
 """The training explorables as live widgets in JupyterLab (issue 28): "Kill a network" renders, trains when
 Play is pressed, and writes its result back to Python, where the dead units are those JAX computes for the
-same run; a setting changed from Python starts a new run in the view. JupyterLab is the one of test_lab.py
-(postBuild's set-up, served on 127.0.0.1)."""
+same run; a setting changed from Python starts a new run in the view; "The race" renders and finishes
+where JAX says. JupyterLab is the one of test_lab.py (postBuild's set-up, served on 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ pytestmark = pytest.mark.browser
 SETUP = """from relulab import explorables
 w = explorables.KillNetwork(data="curve", width=8, steps=200, learning_rate=0.5, preview_rates=[0.5, 0.1])
 w"""
+RACE = """race = explorables.ActivationRace(learning_rates=[(0.1, [0.1]), (0.1, [0.1]), (0.32, [0.32]), (0.1, [0.1])],
+                                   sizes=[64, 16, 16, 10], steps=100, speed="fast")
+race"""
 
 
 def kernel_eval(lab, kernel_id: str, code: str) -> str:
@@ -43,7 +46,7 @@ def kernel_eval(lab, kernel_id: str, code: str) -> str:
 def test_kill_network_trains_in_jupyterlab(browser, jupyter_lab):
     lab = jupyter_lab
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(SETUP)]
+    nb.cells = [nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(RACE)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = lab.root / "train-explorable-check.ipynb"
     nbformat.write(nb, path)
@@ -82,6 +85,14 @@ def test_kill_network_trains_in_jupyterlab(browser, jupyter_lab):
             f"document.querySelector('{view} output').textContent.trim() === '0.100'",
             timeout=30_000,
         )
+        # ---- the race renders and runs too, and finishes where JAX says
+        race = ".jp-OutputArea .relulab-ex:has(table)"
+        page.wait_for_selector(f"{race}[data-state=ready]", timeout=180_000)
+        page.locator(f"{race} button", has_text="Play").first.click()
+        page.wait_for_selector(f"{race}[data-state=finished]", timeout=180_000)
+        shown = page.locator(race).get_attribute("data-reached").split(",")
+        expected = json.loads(kernel_eval(lab, kernel_id, "print(json.dumps(race.preview()['steps_to_target']))"))
+        assert shown == ["" if s is None else str(s) for s in expected]
         errors = [c for c in console if "relulab" in c or "anywidget" in c.lower() or "TypeError" in c]
         assert not errors, errors
     finally:

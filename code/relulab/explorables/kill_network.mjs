@@ -72,7 +72,7 @@ function render({ model, el }) {
   };
 
   html("p", { class: "rl-hint" }, root,
-    "Press Play to train. Then raise the learning rate, press Reset and Play again, and watch the dead units " +
+    "Press Play to train. Then raise the learning rate (a new setting starts a new run from the same network), press Play again and watch the dead units " +
     "(dark cells) in each hidden layer. Every control works from the keyboard: Tab to it, then Enter, Space or the arrow keys.");
   const rowA = html("div", { class: "rl-row", role: "group", "aria-label": "Run controls" }, root);
   const play = html("button", { type: "button", "aria-pressed": "false" }, rowA, "Play");
