@@ -429,33 +429,42 @@ function backwardFlat(layout, theta, act, X, n, ws) {
   const g = ws.grad;
   g.fill(0);
   const L = layout.layers.length;
+  const relu = act === "relu";
   for (let l = L - 1; l >= 0; l--) {
     const { nIn, nOut, w, b } = layout.layers[l];
     const d = ws.D[l];
     const h = l === 0 ? X : ws.H[l - 1];
+    const dh = l > 0 ? ws.D[l - 1] : null;
     for (let i = 0; i < n; i++) {
       const di = i * nOut, hi = i * nIn;
       for (let j = 0; j < nOut; j++) g[b + j] += d[di + j];
       for (let k = 0; k < nIn; k++) {
         const v = h[hi + k];
-        if (v === 0) continue;
         const wk = w + k * nOut;
-        for (let j = 0; j < nOut; j++) g[wk + j] += v * d[di + j];
-      }
-    }
-    if (l > 0) {
-      const dh = ws.D[l - 1];
-      for (let i = 0; i < n; i++) {
-        const di = i * nOut, hi = i * nIn;
-        for (let k = 0; k < nIn; k++) {
-          const wk = w + k * nOut;
+        if (v === 0) {
+          // no weight gradient from this input; for ReLU its unit is inactive (relu' = 0), so no signal back
+          if (dh !== null) {
+            let s = 0;
+            if (!relu) for (let j = 0; j < nOut; j++) s += theta[wk + j] * d[di + j];
+            dh[hi + k] = s;
+          }
+          continue;
+        }
+        if (dh === null) {
+          for (let j = 0; j < nOut; j++) g[wk + j] += v * d[di + j];
+        } else {
+          // the weight gradient and the signal to the layer below share the loop over this row of W
           let s = 0;
-          for (let j = 0; j < nOut; j++) s += theta[wk + j] * d[di + j];
+          for (let j = 0; j < nOut; j++) {
+            const dj = d[di + j];
+            g[wk + j] += v * dj;
+            s += theta[wk + j] * dj;
+          }
           dh[hi + k] = s;
         }
       }
-      backActivate(act, ws.Z[l - 1], ws.H[l - 1], dh, n * nIn);
     }
+    if (l > 0) backActivate(act, ws.Z[l - 1], ws.H[l - 1], dh, n * nIn);
   }
   return g;
 }
