@@ -8,7 +8,7 @@
 // activation, init, width, depth, optimizer, seed, steps, speed; the view writes `result` back.
 import * as T from "./train.mjs";
 import { html, onWidth, svg, useTheme } from "./ui.mjs";
-import { Loop, LineChart, decodeCurve, decodeDigits, legend, num, onWebsite, readLink, select, shareButton, throttledAnnouncer } from "./train_view.mjs";
+import { Loop, LineChart, decodeCurve, decodeDigits, legend, num, onWebsite, readLink, select, shareButton, throttledAnnouncer, warmUp } from "./train_view.mjs";
 
 const VIEW = "kill";
 const DATASETS = {
@@ -451,6 +451,10 @@ function render({ model, el }) {
   }
 
   build();
+  const stopWarm = warmUp(T, [
+    { sizes: [64, 8, 8, 10], activation: settings.activation, loss: "cross_entropy" },
+    { sizes: [1, 8, 8, 1], activation: settings.activation, loss: "mse" },
+  ]);
   const stopWidth = onWidth(root, (w) => { width = w; draw(true); });
   if (linked) root.scrollIntoView({ block: "start" });
 
@@ -466,6 +470,7 @@ function render({ model, el }) {
 
   return () => {
     loop.destroy();
+    stopWarm();
     stopWidth();
     say.cancel();
     for (const key of Object.values(KEYS)) model.off(`change:${key}`, onModel);

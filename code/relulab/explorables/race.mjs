@@ -6,7 +6,7 @@
 // sizes, seed, steps, speed, target, window, batch_size, momentum; the view writes `result` back.
 import * as T from "./train.mjs";
 import { html, onWidth, svg, useTheme } from "./ui.mjs";
-import { Loop, LineChart, decodeDigits, legend, num, onWebsite, readLink, select, shareButton, throttledAnnouncer } from "./train_view.mjs";
+import { Loop, LineChart, decodeDigits, legend, num, onWebsite, readLink, select, shareButton, throttledAnnouncer, warmUp } from "./train_view.mjs";
 
 const VIEW = "race";
 const SPEEDS = { slow: ["slow", 10], normal: ["normal", 60], fast: ["as fast as possible", Infinity] };
@@ -271,6 +271,7 @@ function render({ model, el }) {
   }
 
   build();
+  const stopWarm = warmUp(T, [...new Set(runners.map((r) => r.activation))].map((activation) => ({ sizes, activation, loss: "cross_entropy" })));
   const stopWidth = onWidth(root, (w) => { width = w; draw(true); });
   if (linked) root.scrollIntoView({ block: "start" });
   const onModel = () => {
@@ -280,6 +281,7 @@ function render({ model, el }) {
   model.on("change:seed", onModel);
   return () => {
     loop.destroy();
+    stopWarm();
     stopWidth();
     say.cancel();
     model.off("change:seed", onModel);

@@ -780,6 +780,33 @@ export function initParams(sizes, { init = "he", seed = 0, scale = 1 } = {}) {
   });
 }
 
+/** The stream of example indices behind batchOrder, drawn on demand (a pass at a time). */
+class OrderStream {
+  constructor(n, seed, replace) {
+    this.n = n;
+    this.g = generator(seed, BATCH_STREAM);
+    this.replace = replace;
+    this.perm = replace ? null : new Int32Array(n);
+    this.pos = n;
+  }
+
+  next() {
+    if (this.replace) return this.g.below(this.n);
+    if (this.pos === this.n) {
+      const perm = this.perm;
+      for (let i = 0; i < this.n; i++) perm[i] = i;
+      for (let i = this.n - 1; i > 0; i--) {
+        const j = this.g.below(i + 1);
+        const t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+      }
+      this.pos = 0;
+    }
+    return this.perm[this.pos++];
+  }
+}
+
 /**
  * The example indices of `steps` minibatches of `batchSize` from n examples, drawn from stream
  * BATCH_STREAM of `seed`: with `replace`, each index uniformly and independently; otherwise one
@@ -790,25 +817,9 @@ export function batchOrder(n, batchSize, steps, { seed = 0, replace = false } = 
   checkInteger(n, "n", { min: 1 });
   checkInteger(batchSize, "batchSize", { min: 1, max: n });
   checkInteger(steps, "steps", { min: 0 });
-  const g = generator(seed, BATCH_STREAM);
+  const stream = new OrderStream(n, seed, replace);
   const out = new Int32Array(steps * batchSize);
-  if (replace) {
-    for (let i = 0; i < out.length; i++) out[i] = g.below(n);
-    return out;
-  }
-  const perm = new Int32Array(n);
-  for (let at = 0; at < out.length; ) {
-    for (let i = 0; i < n; i++) perm[i] = i;
-    for (let i = n - 1; i > 0; i--) {
-      const j = g.below(i + 1);
-      const t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
-    }
-    const take = Math.min(n, out.length - at);
-    out.set(perm.subarray(0, take), at);
-    at += take;
-  }
+  for (let i = 0; i < out.length; i++) out[i] = stream.next();
   return out;
 }
 
@@ -856,25 +867,26 @@ export class Trainer {
     this.ws = new Workspace(this.layout, m);
     this.Xb = this.batchSize === null ? data.X : new Float64Array(m * data.nIn);
     this.t = 0;
-    this.order = null;
-    this.orderStart = 0;
+    this.orders = this.batchSize === null ? null : new OrderStream(data.n, seed, replace);
+    this.order = new Int32Array(0); // the indices drawn so far, steps * batchSize of them
+    this.drawn = 0;
   }
 
   /** The rows of step t's minibatch (Int32Array), or null for full batch. */
   batchRows(t) {
     if (this.batchSize === null) return null;
-    const per = this.batchSize, passSteps = Math.max(1, Math.ceil(this.data.n / per));
-    if (this.order === null || t < this.orderStart || t >= this.orderStart + this.order.length / per) {
-      // Orders are generated in blocks of whole passes from the start, so that step t's batch
-      // never depends on how the steps were grouped.
-      const block = passSteps * 8;
-      const start = Math.floor(t / block) * block;
-      const all = batchOrder(this.data.n, per, start + block, { seed: this.seed, replace: this.replace });
-      this.order = all.subarray(start * per);
-      this.orderStart = start;
+    const per = this.batchSize, need = (t + 1) * per;
+    if (need > this.drawn) {
+      // draw on: the stream gives the same indices as batchOrder, whatever the steps asked for
+      if (need > this.order.length) {
+        const grown = new Int32Array(Math.max(need, 2 * this.order.length, 64 * per));
+        grown.set(this.order.subarray(0, this.drawn));
+        this.order = grown;
+      }
+      for (let i = this.drawn; i < need; i++) this.order[i] = this.orders.next();
+      this.drawn = need;
     }
-    const o = (t - this.orderStart) * per;
-    return this.order.subarray(o, o + per);
+    return this.order.subarray(t * per, need);
   }
 
   step() {

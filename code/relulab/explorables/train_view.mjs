@@ -289,3 +289,45 @@ export function shareButton(row, view, getSettings, say) {
   });
   return button;
 }
+
+/**
+ * Trains tiny throwaway networks in idle time, in slices of about 4 ms, so that the engine has compiled
+ * the training code before the reader presses Play (run for the first time, a step is interpreted and
+ * slow, and would make the first animation frames long). `configs`: [{sizes, activation, loss}].
+ * Returns a function that stops it.
+ */
+export function warmUp(T, configs, steps = 60) {
+  const g = T.generator(0, 4242);
+  const tasks = configs.map(({ sizes, activation, loss }) => () => {
+    const nIn = sizes[0], nOut = sizes[sizes.length - 1];
+    const xs = Array.from({ length: 8 }, () => Array.from({ length: nIn }, () => g.normal()));
+    const ys = xs.map((_, i) => (loss === "cross_entropy" ? i % Math.max(2, nOut) : Array(nOut).fill(0.5)));
+    const data = T.dataset(xs, ys, { nIn, nOut, loss });
+    return new T.Trainer({ sizes, activation, loss, optimizer: T.sgd(0.01, { momentum: 0.9 }), data, batchSize: 4 });
+  });
+  let i = 0, trainer = null, done = 0, timer = null;
+  const slice = () => {
+    timer = null;
+    const end = performance.now() + 4;
+    while (i < tasks.length && performance.now() < end) {
+      if (!trainer) trainer = tasks[i]();
+      trainer.step();
+      if (++done >= steps) {
+        trainer.evaluation(trainer.data, { chunk: 4 }).finish();
+        trainer = null;
+        done = 0;
+        i += 1;
+      }
+    }
+    if (i < tasks.length) schedule();
+  };
+  const schedule = () => {
+    timer = typeof requestIdleCallback === "function" ? { idle: requestIdleCallback(slice, { timeout: 400 }) } : { time: setTimeout(slice, 20) };
+  };
+  schedule();
+  return () => {
+    i = tasks.length;
+    if (timer?.idle !== undefined) cancelIdleCallback(timer.idle);
+    if (timer?.time !== undefined) clearTimeout(timer.time);
+  };
+}
