@@ -5,6 +5,7 @@ Every chapter opens with one ``answer`` box and one ``claim`` box per claim of t
 
     :::{answer}
     :summary: One sentence, shown on the front page.
+    :figure: fig-label-of-the-key-figure
     The answer in at most four sentences (glue roles allowed).
     :::
 
@@ -24,7 +25,10 @@ replaced when a page is resolved, so they can never disagree with the chapters):
 
 - ``{claim-ledger}``: every claim, grouped by question (chapter title, in table-of-contents order), with its
   verdict, reason (as rendered in the chapter, glued numbers included) and links to the box and the evidence.
-- ``{answer-summaries}``: the questions in table-of-contents order, each with its ``:summary:`` and verdict counts.
+- ``{answer-summaries}``: the questions in table-of-contents order, each with its ``:summary:`` and verdict counts:
+  the front page's 20-minute tour. A chapter whose answer box names a ``:figure:`` (the label of a figure with an
+  image in that chapter) gets its key figure as a thumbnail linked to the figure, and with ``chapter_shape`` enabled
+  its main path's reading time.
 
 The HTML build also writes ``claims.json`` next to the pages: a list of ``{id, chapter, question, claim, verdict,
 reason, url, evidence_url}``.
@@ -154,7 +158,7 @@ class AnswerDirective(SphinxDirective):
     """``{answer}``: the chapter's answer, with a one-sentence ``:summary:`` for the front page."""
 
     has_content = True
-    option_spec = {"summary": directives.unchanged}
+    option_spec = {"summary": directives.unchanged, "figure": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         location = self.get_location()
@@ -181,6 +185,7 @@ class AnswerDirective(SphinxDirective):
         else:
             holder, messages = nodes.inline(), []
         box["answer_summary"] = holder  # kept on the node (not rendered); collected at doctree-read
+        box["key_figure"] = (self.options.get("figure") or "").strip()  # the tour's thumbnail (collect_key_figure)
         return [box, *messages]
 
 
@@ -588,12 +593,72 @@ def _summaries(app: Sphinx, docname: str) -> list[nodes.Node]:
         if answers:
             summary = _resolved_copy(app, answers[0]["summary_nodes"], docname)
             item += nodes.paragraph("", "", *summary.children, classes=["answer-summary-text"])
+        _add_tour(app, docname, chapter, item)
         verdicts = [c["verdict"] for c in _claims(env).get(chapter, [])]
         counts = nodes.paragraph(classes=["answer-summary-counts"])
         counts += nodes.Text(f"Claims checked: {count_phrase(verdicts)}." if verdicts else "No claim checked yet.")
         item += counts
         items += item
     return [items]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The 20-minute tour: each question's key figure (``:figure:`` on the answer box) and reading time, on the front page
+# ---------------------------------------------------------------------------------------------------------------
+
+ENV_FIGURES = "relu_key_figures"  # docname -> {"label", "id", "image"} of the chapter's key figure
+
+
+def _key_figures(env: BuildEnvironment) -> dict[str, dict]:
+    if not hasattr(env, ENV_FIGURES):
+        setattr(env, ENV_FIGURES, {})
+    return getattr(env, ENV_FIGURES)
+
+
+def collect_key_figure(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read, after Sphinx's image collector: keep the image of the figure the answer box names.
+
+    The copy keeps the image's source path and candidates, so the front page links the file the chapter already
+    ships (the HTML builder copies it once). A label that is missing, or not a figure with an image, is reported by
+    ``chapter_shape`` (rule ``key-figure``); here it is only skipped.
+    """
+    for box in doctree.findall(lambda n: isinstance(n, nodes.admonition) and "answer" in n["classes"]):
+        label = (box.get("key_figure") or "").strip().lower()
+        node_id = doctree.nameids.get(label) if label else None
+        figure = doctree.ids.get(node_id) if node_id else None
+        if figure is None:
+            continue
+        for image in figure.findall(nodes.image):
+            mime = image.parent.get("mime_type", "") if image.parent is not None else ""
+            if mime and not mime.startswith("image/"):
+                continue
+            copy = nodes.image(uri=image["uri"], candidates=dict(image.get("candidates", {})), alt=image.get("alt", ""))
+            copy["classes"] = ["answer-summary-figure"]
+            _key_figures(app.env)[app.env.docname] = {"label": label, "id": node_id, "image": copy}
+            break
+
+
+def purge_key_figure(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _key_figures(env).pop(docname, None)
+
+
+def merge_key_figures(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    for docname, item in _key_figures(other).items():
+        if docname in docnames:
+            _key_figures(env)[docname] = item
+
+
+def _add_tour(app: Sphinx, docname: str, chapter: str, item: nodes.Element) -> None:
+    """Put the chapter's key figure, as a linked thumbnail, first in its front-page item (it floats right), and
+    its main path's reading time (from ``chapter_shape``, if enabled) after the answer."""
+    figure = _key_figures(app.env).get(chapter)
+    if figure is not None:
+        link = _link(app, docname, chapter, figure["id"], figure["image"].deepcopy())
+        item.insert(0, nodes.paragraph("", "", link, classes=["answer-summary-thumb"]))
+    stats = getattr(app.env, "chapter_shape_stats", {}).get(chapter)
+    if stats:
+        text = f"About {max(1, round(stats['main']['minutes']))} min read"
+        item += nodes.paragraph(text, text, classes=["answer-summary-time"])
 
 
 def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -651,7 +716,7 @@ def _add_static(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("claims_chapter_glob", "chapters/*", "env")
     app.add_config_value("claims_require_prefix", True, "env")
-    app.add_config_value("claims_answer_title", "Short answer", "env")
+    app.add_config_value("claims_answer_title", "Our answer", "env")
 
     html = (_visit_div, _depart_div)
     passthrough = (_visit_pass, _depart_pass)
@@ -670,6 +735,9 @@ def setup(app: Sphinx) -> dict:
 
     app.connect("config-inited", _add_static)
     app.connect("doctree-read", collect)
+    app.connect("doctree-read", collect_key_figure, priority=600)
+    app.connect("env-purge-doc", purge_key_figure)
+    app.connect("env-merge-info", merge_key_figures)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-get-outdated", outdated)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-MARKER = "data-relulab-explorable="
+MARKER = ' data-relulab-explorable="'  # a real attribute (a docstring showing one is HTML-escaped)
 HOST = "explorables/host.mjs"
 
 

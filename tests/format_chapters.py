@@ -11,27 +11,44 @@ in JupyterLab); a chapter is stored in that form when ``jupyterlab_form(text) ==
 
 ``canonical(text)`` first joins the soft line breaks of caption and alt-text strings in cell
 metadata (Markdown renders a single line break as a space, so the page does not change), then
+gives every "Going further:" section its own collapsed heading cell (``going_further_cells``), then
 takes ``jupyterlab_form``: the result is stable under saving and readable as YAML.
 
-Run as a script (``make format-chapters``) it rewrites every chapter listed in ``_toc.yml`` in
-its canonical form and prints the ones it changed.
+**Going further in JupyterLab.** JupyterLab collapses a section when its heading's cell carries
+``"jp-MarkdownHeadingCollapsed": true``: the cells after it are hidden up to the next cell whose
+highest heading is of the same level or higher. So that this hides exactly the section the
+website collapses (``_ext/going_further.py``), a Going-further heading opens its markdown cell
+(with the ``(label)=`` lines just above it), the heading that ends the section opens the next one,
+and only Going-further heading cells carry the key. JupyterLab removes the key when a reader opens
+the section and saves; ``make format-chapters`` puts it back.
+
+Run as a script (``make format-chapters``) it rewrites every chapter listed in ``_toc.yml``, and
+the chapter template ``chapters/_template.md``, in its canonical form and prints the ones it changed.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import jupytext
+import nbformat
 from jupytext.config import load_jupytext_config
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from book_toc import toc_chapters  # noqa: E402  the one toc parser, shared with the tests and benchmarks
 
 ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "chapters" / "_template.md"
 FMT = "md:myst"
 KERNEL = "python3"
 UNFOLD_KEYS = {"caption", "alt"}
+COLLAPSED = "jp-MarkdownHeadingCollapsed"
+GOING_FURTHER = "Going further:"
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+LABEL = re.compile(r"^\([^)\s]+\)=[ \t]*$")
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}|:{3,})")
 
 
 def lab_kernelspec(name: str = KERNEL) -> dict[str, str]:
@@ -68,11 +85,75 @@ def _unfold(value):
     return value
 
 
+def _headings(source: str) -> list[tuple[int, int, str]]:
+    """``(line index, level, text)`` of each ATX heading of a Markdown cell, outside fenced blocks."""
+    found, fence = [], None
+    for i, line in enumerate(source.split("\n")):
+        opening = FENCE.match(line)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        match = HEADING.match(line)
+        if match:
+            found.append((i, len(match.group(1)), match.group(2)))
+    return found
+
+
+def going_further_cells(cells: list) -> list:
+    """The cells with each Going-further section starting a collapsed heading cell and ending at a cell boundary.
+
+    A Markdown cell is split before a "Going further:" heading and before the heading that ends such a section
+    (the next one of the same level or higher), each split taking the ``(label)=`` lines just above the heading.
+    The Going-further heading cells get ``"jp-MarkdownHeadingCollapsed": true``; no other cell keeps the key.
+    """
+    out = []
+    open_level = None  # the level of the Going-further section the cells are in, if any
+    for cell in cells:
+        if cell.cell_type != "markdown":
+            out.append(cell)
+            continue
+        lines = cell.source.split("\n")
+        starts: list[tuple[int, bool]] = [(0, False)]  # (first line of a piece, whether it opens Going further)
+        for i, level, text in _headings(cell.source):
+            further = text.startswith(GOING_FURTHER)
+            if further or (open_level is not None and level <= open_level):
+                start = i
+                while start > 0 and LABEL.match(lines[start - 1]):
+                    start -= 1
+                if start == 0:
+                    starts[0] = (0, further)
+                else:
+                    starts.append((start, further))
+                open_level = level if further else None
+        for k, (start, further) in enumerate(starts):
+            end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+            source = cell.source if len(starts) == 1 else "\n".join(lines[start:end]).strip("\n")
+            if not source.strip():
+                continue
+            if k == 0:
+                piece = cell
+                metadata = {key: value for key, value in dict(cell.metadata).items() if key != COLLAPSED}
+            else:
+                piece, metadata = nbformat.v4.new_markdown_cell(source), {}
+            piece.source = source
+            if further:
+                metadata[COLLAPSED] = True
+            piece.metadata = metadata
+            out.append(piece)
+    return out
+
+
 def canonical(text: str, *, kernelspec: dict | None = None, config=None) -> str:
-    """The stored form of a chapter: soft-wrapped captions joined, then ``jupyterlab_form``."""
+    """The stored form of a chapter: soft-wrapped captions joined, Going-further cells collapsed, then
+    ``jupyterlab_form``."""
     nb = jupytext.reads(text, fmt=FMT)
     for cell in nb.cells:
         cell.metadata = _unfold(dict(cell.metadata))
+    nb.cells = going_further_cells(nb.cells)
     nb.metadata["kernelspec"] = dict(kernelspec or lab_kernelspec())
     out = jupytext.writes(nb, fmt=FMT, config=config if config is not None else jupytext_config())
     again = jupyterlab_form(out, kernelspec=kernelspec, config=config)
@@ -82,7 +163,7 @@ def canonical(text: str, *, kernelspec: dict | None = None, config=None) -> str:
 
 
 def main(paths: list[str]) -> int:
-    targets = [Path(p) for p in paths] or toc_chapters()
+    targets = [Path(p) for p in paths] or [*toc_chapters(), TEMPLATE]
     for path in targets:
         text = path.read_text(encoding="utf-8")
         out = canonical(text)

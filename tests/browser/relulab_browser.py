@@ -243,7 +243,19 @@ def open_page(browser: Any, base: str, root: Path, rel: str, *, width: int = 128
     page.on("pageerror", lambda e: load.console_errors.append(f"uncaught: {e}"))
     page.goto(load.url, wait_until="load")
     wait_for_maths(page)
+    wait_for_explorables(page)
     return context, page, load
+
+
+def wait_for_explorables(page: Any, timeout_ms: int = 15_000) -> None:
+    """Until every explorable of the page (relulab.explorables) has rendered or failed (its view module is
+    imported after the load event)."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-relulab-explorable]')]
+              .every(e => e.dataset.relulabReady || e.dataset.relulabError)""",
+        timeout=timeout_ms,
+        polling=100,
+    )
 
 
 def wait_for_maths(page: Any) -> None:
@@ -289,7 +301,10 @@ FIGURES_JS = """() => {
     model: (JSON.parse(s.textContent || '{}').model_id) || '?',
     rendered: !!(s.parentElement && s.parentElement.querySelector('.jupyter-widgets, .widget-box, .lm-Widget'))
   }));
-  return {players, widget_views: views};
+  const explorables = [...document.querySelectorAll('[data-relulab-explorable]')].map(root => ({
+    id: root.id, view: root.dataset.relulabExplorable, ready: root.dataset.relulabReady === '1',
+    error: root.dataset.relulabError || null}));
+  return {players, widget_views: views, explorables};
 }"""
 
 REVEAL_JS = """() => {
@@ -307,7 +322,7 @@ CONTROLS_JS = """() => {
     .filter(e => !e.disabled && e.tabIndex >= 0 && e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden');
   return controls.map((c, i) => {
     c.dataset.relulabCheck = String(i);
-    const root = c.closest('[data-relulab-interactive], .cell_output, .output, .jupyter-widgets-view, .widget-vbox, figure, section') || document.body;
+    const root = c.closest('[data-relulab-interactive], [data-relulab-explorable], .cell_output, .output, .jupyter-widgets-view, .widget-vbox, figure, section') || document.body;
     let fig = null, best = 0;
     for (const e of root.querySelectorAll('img, canvas, svg')) {
       if (e.closest('[role=slider]')) continue;
@@ -319,7 +334,7 @@ CONTROLS_JS = """() => {
     if (k > 0) tabbable[k - 1].dataset.relulabBefore = ((tabbable[k - 1].dataset.relulabBefore || '') + ' ' + i).trim();
     const label = (c.labels && c.labels[0] && c.labels[0].textContent) || c.getAttribute('aria-label') || c.id || ('control ' + i);
     return {index: i, label: label.trim(), has_figure: !!fig, tabbable: k >= 0, first_tabbable: k === 0,
-            visible: !!c.getClientRects().length};
+            visible: !!c.getClientRects().length, vertical: c.getAttribute('aria-orientation') === 'vertical'};
   });
 }"""
 
@@ -367,17 +382,24 @@ def check_controls(page: Any) -> list[ControlCheck]:
             continue
         control = page.locator(f'[data-relulab-check="{i}"]')
         control.scroll_into_view_if_needed()
-        # --- mouse: drag the thumb to the far side of the track
+        # --- mouse: drag the thumb to the far side of the track (a vertical slider: up or down
+        # by its own height, as an explorable's slope handle moves)
         before = _figure_shot(page, i)
         value, lo, hi = _control_value(page, i)
         frac = 0.0 if hi <= lo else (value - lo) / (hi - lo)
         box = control.bounding_box()
         y = box["y"] + box["height"] / 2
-        start = box["x"] + box["width"] * min(max(frac, 0.02), 0.98)
-        target = box["x"] + box["width"] * (0.9 if frac < 0.5 else 0.1)
-        page.mouse.move(start, y)
-        page.mouse.down()
-        page.mouse.move(target, y, steps=6)
+        if info.get("vertical"):
+            x = box["x"] + box["width"] / 2
+            page.mouse.move(x, y)
+            page.mouse.down()
+            page.mouse.move(x, y + box["height"] * (1.5 if frac >= 0.5 else -1.5), steps=6)
+        else:
+            start = box["x"] + box["width"] * min(max(frac, 0.02), 0.98)
+            target = box["x"] + box["width"] * (0.9 if frac < 0.5 else 0.1)
+            page.mouse.move(start, y)
+            page.mouse.down()
+            page.mouse.move(target, y, steps=6)
         page.mouse.up()
         if _control_value(page, i)[0] == value:
             problems.append("mouse drag did not move the control")

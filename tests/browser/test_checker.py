@@ -182,3 +182,39 @@ def test_missing_browser_skips_locally_and_fails_in_ci(ci, tmp_path):
         assert proc.returncode == 0, out
         assert "browser tests: SKIPPED" in out
         assert "1 skipped" in out and "no-chromium not found" in out
+
+
+# ------------------------------------------------ explorables (relulab.explorables)
+@pytest.fixture(scope="module")
+def explorable_site(fixtures_dir, serve):
+    """A page with two working explorables, and one whose view module does not exist."""
+    from relulab import explorables
+
+    explorables.copy_modules(fixtures_dir / "explorables")
+    one = [(np.array([[1.0, -1.0, 0.5]]), np.array([0.5, 0.2, -0.4])), (np.eye(3), np.zeros(3))]
+    one.append((np.array([[1.0], [-1.0], [2.0]]), np.zeros(1)))
+    good = [explorables.MoveOneNeuron(one, -2.0, 2.0).to_html(), explorables.ActivationFamily("elu").to_html()]
+    (fixtures_dir / "good_explorables.html").write_text(explorables.standalone_page(good))
+    broken = good[1].replace('data-relulab-explorable="activations"', 'data-relulab-explorable="missing_view"')
+    (fixtures_dir / "broken_explorable.html").write_text(explorables.standalone_page([broken]))
+    return serve(fixtures_dir), fixtures_dir
+
+
+def test_working_explorables_pass_every_check(browser, explorable_site):
+    r = report(browser, explorable_site, "good_explorables.html")
+    assert [e["ready"] for e in r.figures["explorables"]] == [True, True]
+    labels = [c.label for c in r.controls]
+    assert "kink of first-layer unit u1" in labels and "slope of first-layer unit u1" in labels and "input x" in labels
+    assert all(not c.problems for c in r.controls), [(c.label, c.problems) for c in r.controls if c.problems]
+    assert not r.console_errors, r.console_errors
+
+
+def test_an_explorable_that_does_not_render_is_caught(browser, explorable_site):
+    r = report(browser, explorable_site, "broken_explorable.html", axe=False)
+    (e,) = r.figures["explorables"]
+    assert not e["ready"] and "missing_view" in e["error"]
+    assert any("relulab explorable" in c for c in r.console_errors), r.console_errors
+    from test_site import test_interactive_figures_render
+
+    with pytest.raises(AssertionError, match="explorables that did not render"):
+        test_interactive_figures_render(lambda _: r, "broken_explorable.html")

@@ -62,6 +62,8 @@ def test_interactive_figures_render(site_report, page_path):
         assert p["n_controls"] >= 1
     unrendered = [v["model"] for v in r.figures["widget_views"] if not v["rendered"]]
     assert not unrendered, f"ipywidgets views that did not render: {unrendered}"
+    broken = [f"{e['id']} ({e['view']}): {e['error'] or 'not rendered'}" for e in r.figures["explorables"] if not e["ready"]]
+    assert not broken, "explorables that did not render: " + "; ".join(broken)
 
 
 def test_every_control_changes_its_figure(site_report, page_path):

@@ -40,13 +40,14 @@ class ActivationRegions(Explorable):
     Args:
         params: a network of two inputs and one output, ``[(W, b), ...]``, ReLU hidden layers.
         box: ``(xmin, xmax, ymin, ymax)``.
-        point: the starting point ``(x, y)``, inside the box (default: its centre).
+        point: the starting point ``(x, y)``, inside the box (default: the centre of the region that contains
+            the box's centre, so that the point starts inside a region rather than on a line).
         unit: the first-layer unit whose weights the sliders show (0-based).
 
     >>> import numpy as np
     >>> w = ActivationRegions([(np.eye(2), np.zeros(2)), (np.ones((2, 1)), np.zeros(1))], (-1, 1, -1, 1))
     >>> w.count(), w.point
-    (4, [0.0, 0.0])
+    (4, [0.5, 0.5])
     >>> ActivationRegions([(np.eye(2), np.zeros(2)), (np.ones((2, 1)), np.zeros(1))], (1, -1, -1, 1))
     Traceback (most recent call last):
     ...
@@ -69,10 +70,8 @@ class ActivationRegions(Explorable):
         **kwargs: Any,
     ) -> None:
         b = _box(box)
-        if point is None:
-            point = [(b[0] + b[1]) / 2, (b[2] + b[3]) / 2]
         super().__init__(params=params, box=b, **kwargs)
-        self.point = list(point)
+        self.point = list(point) if point is not None else self._centre_region_centre()
         self.unit = unit
 
     @traitlets.validate("params")
@@ -104,6 +103,18 @@ class ActivationRegions(Explorable):
         if unit >= n1:
             _validate.fail(ValueError, "unit", f"be a first-layer unit index below {n1}", str(unit))
         return unit
+
+    def _centre_region_centre(self) -> list[float]:
+        """The vertex mean of the region deepest around the box's centre (largest smallest margin to its edges)."""
+        b = self.box
+        c = np.array([(b[0] + b[1]) / 2, (b[2] + b[3]) / 2])
+        best, depth = c, -np.inf
+        for v, _ in regions.region_polygons(self.network(), b):
+            e = np.roll(v, -1, axis=0) - v
+            margins = (e[:, 0] * (c[1] - v[:, 1]) - e[:, 1] * (c[0] - v[:, 0])) / np.hypot(e[:, 0], e[:, 1])
+            if margins.min() > depth:
+                best, depth = v.mean(axis=0), margins.min()
+        return [float(best[0]), float(best[1])]
 
     def network(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The current weights as ``[(W, b), ...]`` float64 NumPy arrays."""

@@ -397,32 +397,40 @@ export function regions2d(params, box, tol = DEFAULT_TOL_2D) {
     for (const r of regions) {
       const Al = matmulRows(r.A, W), cl = matmulRows([r.c], W)[0].map((v, j) => v + b[j]);
       const Aal = matmulRows(r.Aa, aW), cal = matmulRows([r.ca], aW)[0].map((v, j) => v + ab[j]);
-      const values = (V, j) => {
-        const z = new Array(V.length), pos = new Array(V.length), neg = new Array(V.length);
-        for (let i = 0; i < V.length; i++) {
-          const [x, y] = V[i];
-          z[i] = x * Al[0][j] + y * Al[1][j] + cl[j];
-          const t = tol * (Math.abs(x) * Aal[0][j] + Math.abs(y) * Aal[1][j] + cal[j]) + floor * (Aal[0][j] + Aal[1][j]);
-          pos[i] = z[i] > t; neg[i] = z[i] < -t;
-        }
-        return { z, pos, neg };
-      };
       // which lines cross the region, and each unit's state where it does not
       const act = new Array(n), crosses = new Array(n);
       for (let j = 0; j < n; j++) {
-        const { pos, neg } = values(r.V, j);
-        act[j] = pos.some(Boolean);
-        crosses[j] = act[j] && neg.some(Boolean);
+        let anyPos = false, anyNeg = false;
+        const a0 = Al[0][j], a1 = Al[1][j], c0 = cl[j], m0 = Aal[0][j], m1 = Aal[1][j], mc = cal[j];
+        const fl = floor * (m0 + m1);
+        for (const [px, py] of r.V) {
+          const z = px * a0 + py * a1 + c0;
+          const t = tol * (Math.abs(px) * m0 + Math.abs(py) * m1 + mc) + fl;
+          if (z > t) anyPos = true; else if (z < -t) anyNeg = true;
+        }
+        act[j] = anyPos;
+        crosses[j] = anyPos && anyNeg;
       }
       let pieces = [{ V: r.V, act }];
       for (let j = 0; j < n; j++) {
         if (!crosses[j]) continue;
         const more = [];
+        const a0 = Al[0][j], a1 = Al[1][j], c0 = cl[j], m0 = Aal[0][j], m1 = Aal[1][j], mc = cal[j];
+        const fl = floor * (m0 + m1);
         for (const piece of pieces) {
-          const { z, pos, neg } = values(piece.V, j);
-          const ap = pos.some(Boolean);
+          // the unit's value at each vertex, classified with relulab's tolerance
+          const V = piece.V, k = V.length;
+          const z = new Float64Array(k), pos = new Uint8Array(k), neg = new Uint8Array(k);
+          let ap = false, an = false;
+          for (let i = 0; i < k; i++) {
+            const px = V[i][0], py = V[i][1];
+            const zi = px * a0 + py * a1 + c0;
+            const t = tol * (Math.abs(px) * m0 + Math.abs(py) * m1 + mc) + fl;
+            z[i] = zi;
+            if (zi > t) { pos[i] = 1; ap = true; } else if (zi < -t) { neg[i] = 1; an = true; }
+          }
           piece.act[j] = ap;
-          if (ap && neg.some(Boolean)) {
+          if (ap && an) {
             const [vp, vm] = splitPolygon(piece.V, z, pos, neg);
             piece.V = vp;
             piece.act[j] = true;

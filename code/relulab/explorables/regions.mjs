@@ -6,7 +6,8 @@ import * as core from "./core.mjs";
 import { Handle, fmt, fmtPlain, html, liveRegion, onWidth, pointerIn, scale, svg, ticks, useTheme } from "./ui.mjs";
 
 const copy = (p) => p.map(([W, b]) => [W.map((r) => r.slice()), b.slice()]);
-const CANVAS_ABOVE = 1000; // more regions than this are painted on a canvas instead of one SVG path each
+const CANVAS_ABOVE = 1000; // more regions than this are painted on a canvas instead of SVG paths
+const LEVELS = 48; // colour levels of the output (one SVG path each)
 // cividis, five stops (the colour map of the chapter's static region figure)
 const STOPS = [[0, 32, 77], [65, 77, 107], [124, 123, 120], [188, 175, 111], [255, 234, 70]];
 function colour(t) {
@@ -34,9 +35,10 @@ function render({ model, el }) {
   const select = html("select", {}, selLabel);
   const sliders = ["w\u2081", "w\u2082", "b"].map((name, k) => {
     const id = `rl-${Math.random().toString(36).slice(2)}-${k}`;
-    const lab = html("label", { for: id }, controls, name);
-    const input = html("input", { type: "range", id, min: -3, max: 3, step: 0.01 }, controls);
-    const out = html("output", { for: id }, controls);
+    const cell = html("span", { class: "rl-cell" }, controls); // label, slider and value stay on one line
+    const lab = html("label", { for: id }, cell, name);
+    const input = html("input", { type: "range", id, min: -3, max: 3, step: 0.01 }, cell);
+    const out = html("output", { for: id }, cell);
     input.addEventListener("input", () => { setWeight(k, +input.value); save(); });
     return { lab, input, out };
   });
@@ -89,7 +91,7 @@ function render({ model, el }) {
 
   // ---- geometry
   let S = 480, x, y, handle, pool = [], gRegions, gLines, outline, pt;
-  const M = { left: 40, right: 12, top: 10, bottom: 30 };
+  const M = { left: 40, right: 12, top: 24, bottom: 30 };
   function build(width) {
     S = Math.max(280, Math.min(width, 560));
     plot.replaceChildren();
@@ -106,7 +108,7 @@ function render({ model, el }) {
     ticks(plot, x, { axis: "x", at: M.top + side });
     ticks(plot, y, { axis: "y", at: M.left });
     svg("text", { class: "rl-tick", x: M.left + side, y: M.top + side + 26, "text-anchor": "end" }, plot).textContent = "x\u2081";
-    svg("text", { class: "rl-tick", x: M.left - 30, y: M.top + 10 }, plot).textContent = "x\u2082";
+    svg("text", { class: "rl-tick", x: M.left - 8, y: M.top - 10, "text-anchor": "end" }, plot).textContent = "x\u2082";
     const click = (e) => { const [px, py] = pointerIn(plot, e); movePoint(x.invert(px), y.invert(py)); save(); };
     bg.addEventListener("pointerdown", click);
     gRegions.addEventListener("pointerdown", click);
@@ -167,12 +169,13 @@ function render({ model, el }) {
     } else {
       if (canvas) { canvas.remove(); canvas = null; }
       gRegions.style.opacity = 1;
-      while (pool.length < regions.length) pool.push(svg("path", { stroke: "rgba(0,0,0,0.45)", "stroke-width": 0.6 }, gRegions));
-      regions.forEach((r, i) => {
-        pool[i].setAttribute("d", polyD(r.polygon));
-        pool[i].setAttribute("fill", colour(t(vals[i])));
-      });
-      for (let i = regions.length; i < pool.length; i++) pool[i].setAttribute("d", "M0 0");
+      // one path per colour level (the regions of a level as sub-paths): a few dozen elements, not hundreds
+      while (pool.length < LEVELS) {
+        pool.push(svg("path", { stroke: "rgba(0,0,0,0.45)", "stroke-width": 0.6, fill: colour((pool.length + 0.5) / LEVELS) }, gRegions));
+      }
+      const ds = Array.from({ length: LEVELS }, () => []);
+      regions.forEach((r, i) => ds[Math.min(LEVELS - 1, Math.floor(t(vals[i]) * LEVELS))].push(polyD(r.polygon)));
+      ds.forEach((d, k) => pool[k].setAttribute("d", d.join("") || "M0 0"));
     }
     count.textContent = `${regions.length} activation regions`;
     el.dataset.count = String(regions.length);

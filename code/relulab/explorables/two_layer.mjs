@@ -11,6 +11,7 @@ const copy = (p) => p.map(([W, b]) => [W.map((r) => r.slice()), b.slice()]);
 const unitName = (layer, j) => `${layer === 0 ? "u" : "v"}${j + 1}`;
 const M = { left: 46, right: 14, top: 22, gap: 34 };
 const H = [150, 115, 150];
+const ROW = 14, ROWS = 4; // rows of kink handles below the axis
 
 function ranges(params, lo, hi) {
   // fixed vertical ranges for a starting network (kept while the reader drags, so nothing jumps)
@@ -72,7 +73,7 @@ function render({ model, el }) {
     plot.setAttribute("height", total);
     x = scale(lo, hi, M.left, W - M.right);
     let top = M.top;
-    const titles = ["first layer: u\u2c7c = relu(w\u2c7c x + b\u2c7c)", "second layer: v\u2096 (crosses: where a unit switches)", ""];
+    const titles = ["first layer: u\u2c7c = relu(w\u2c7c x + b\u2c7c)", "second layer: v\u2096 (\u00d7: a unit switches)", ""];
     ["u", "v", "f"].forEach((key, i) => {
       const sc = scale(yr[key][0], yr[key][1], top + H[i], top);
       y[i] = sc;
@@ -106,6 +107,7 @@ function render({ model, el }) {
     g.fStart = svg("path", { fill: "none", "stroke-width": 3, stroke: "var(--rl-faint)", opacity: 0.7 }, layer.f.g);
     g.fKinks = svg("path", { fill: "none", stroke: "var(--rl-muted)", "stroke-width": 0.9, "stroke-dasharray": "2 3" }, layer.f.g);
     g.f = svg("path", { fill: "none", "stroke-width": 2, stroke: "var(--rl-vermillion)" }, layer.f.g);
+    g.leaders = svg("path", { fill: "none", stroke: "var(--rl-muted)", "stroke-width": 1 }, plot);
     const handles = svg("g", {}, plot);
     g.kinks = Array.from({ length: n1 }, (_, j) => {
       const h = new Handle(handles, {
@@ -121,7 +123,7 @@ function render({ model, el }) {
     g.slope = new Handle(handles, {
       label: "slope of the selected unit", min: -5, max: 5, step: 0.05, shape: "square", radius: 6, color: "var(--rl-blue)",
       orientation: "vertical",
-      fromPointer: ([, py]) => (y[0].invert(py) - pivot.z0) / pivot.d,
+      fromPointer: ([, py]) => { if (!pivot) pivot = pivotOf(sel); return (y[0].invert(py) - pivot.z0) / pivot.d; },
       onInput: (v) => setSlope(sel, v),
       onCommit: () => { pivot = null; commit(); },
     });
@@ -204,6 +206,24 @@ function render({ model, el }) {
     const [ft, fb] = [y[2].range[1], y[2].range[0]];
     g.fKinks.setAttribute("d", r.knots.slice(1, -1).map((k) => `M${x(k).toFixed(1)} ${ft}V${fb}`).join("") || "M0 0");
     layer.f.title.textContent = `output f = \u03a3 a\u2096 v\u2096 + d: ${r.pieces} linear pieces`;
+    // kink handles: on the axis, staggered downwards in rows where they would overlap (24 px apart at least;
+    // rows ROW px apart, so no handle's 12 px hit area covers another's centre)
+    const kx = params[0][1].map((b, j) => {
+      const w = params[0][0][0][j];
+      return w === 0 ? (lo + hi) / 2 : Math.min(hi, Math.max(lo, -b / w));
+    });
+    const order = kx.map((v, j) => j).sort((a, c) => kx[a] - kx[c]);
+    const rowEnd = [];
+    const row = new Array(n1).fill(0);
+    for (const j of order) {
+      if (params[0][0][0][j] === 0) continue;
+      let r = rowEnd.findIndex((px) => x(kx[j]) - px >= 24);
+      if (r < 0) r = rowEnd.length < ROWS ? rowEnd.length : rowEnd.indexOf(Math.min(...rowEnd));
+      rowEnd[r] = x(kx[j]);
+      row[j] = r;
+    }
+    const y0u = y[0](0);
+    g.leaders.setAttribute("d", order.filter((j) => row[j] > 0).map((j) => `M${x(kx[j]).toFixed(1)} ${y0u}v${(row[j] * ROW).toFixed(1)}`).join("") || "M0 0");
     for (let j = 0; j < n1; j++) {
       const w = params[0][0][0][j], b = params[0][1][j];
       const xk = -b / w;
@@ -211,9 +231,8 @@ function render({ model, el }) {
       const h = g.kinks[j];
       h.mark.setAttribute("fill", j === sel ? "var(--rl-blue)" : inside ? "var(--rl-faint)" : "var(--rl-bg)");
       h.mark.setAttribute("stroke", j === sel ? "var(--rl-bg)" : "var(--rl-muted)");
-      h.g.classList.toggle("rl-focus", j === sel && document.activeElement === h.g);
       h.update({
-        x: x(w === 0 ? (lo + hi) / 2 : Math.min(hi, Math.max(lo, xk))), y: y[0](0), value: w === 0 ? (lo + hi) / 2 : Math.min(hi, Math.max(lo, xk)),
+        x: x(kx[j]), y: y0u + row[j] * ROW, value: kx[j],
         text: w === 0 ? `unit u${j + 1} has slope 0: no kink` : `kink at x = ${fmtPlain(xk)}${inside ? "" : ", outside the interval"}`,
         hidden: w === 0,
       });

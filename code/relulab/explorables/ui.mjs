@@ -17,7 +17,7 @@ const CSS = `
 --rl-blue:#0072B2;--rl-vermillion:#D55E00;--rl-green:#009E73;--rl-orange:#E69F00;--rl-purple:#CC79A7;--rl-sky:#56B4E9;
 --rl-black:#000;--rl-focus:#D55E00;--rl-hit:12px;
 color:var(--rl-fg);background:var(--rl-bg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;
-max-width:100%;min-width:0;box-sizing:border-box;padding:.25rem 0;position:relative}
+max-width:100%;min-width:0;box-sizing:border-box;padding:.25rem 0;position:relative;text-align:left}
 html[data-theme=dark] .relulab-ex,body[data-jp-theme-light=false] .relulab-ex{--rl-fg:#e8e8e8;--rl-bg:#14181e;
 --rl-muted:#b4b4b4;--rl-faint:#6f7780;--rl-grid:#39414b;--rl-panel:#1b2028;--rl-blue:#56B4E9;--rl-vermillion:#FF8A4C;
 --rl-black:#e8e8e8;--rl-focus:#F0E442}
@@ -41,6 +41,8 @@ html[data-theme=dark] .relulab-ex,body[data-jp-theme-light=false] .relulab-ex{--
 border:1px solid var(--rl-faint);border-radius:4px;min-height:28px;padding:.1rem .5rem}
 .relulab-ex input[type=range]{accent-color:var(--rl-blue);padding:0;min-width:7rem;flex:1 1 8rem;max-width:16rem}
 .relulab-ex button:focus-visible,.relulab-ex select:focus-visible,.relulab-ex input:focus-visible{outline:3px solid var(--rl-focus);outline-offset:2px}
+.relulab-ex .rl-cell{display:inline-flex;align-items:center;gap:.4rem;flex:1 1 13rem;max-width:22rem;min-width:0}
+.relulab-ex .rl-cell output{min-width:3.2rem;font-variant-numeric:tabular-nums}
 .relulab-ex .rl-readout{font-variant-numeric:tabular-nums;margin:.3rem 0}
 .relulab-ex .rl-count{font-weight:600}
 .relulab-ex details{margin:.35rem 0}
