@@ -169,7 +169,7 @@ class ActivationRace(Explorable):
                 sizes=self.sizes, X=X, y=y, learning_rates=[r["learning_rate"] for r in self.runners], steps=self.steps,
                 activation=[r["activation"] for r in self.runners], init=[r["init"] for r in self.runners],
                 scale=[r["scale"] for r in self.runners], seed=self.seed, loss="cross_entropy", optimizer="sgd",
-                momentum=self.momentum, batch_size=self.batch_size,
+                momentum=self.momentum, batch_size=self.batch_size, dead_units=False,
             )
             blocks = self.steps // self.window
             error = 1.0 - out["accuracy"][:, : blocks * self.window].reshape(len(self.runners), blocks, self.window).mean(axis=2)

@@ -131,6 +131,7 @@ def replay(
     batch_size: int | None = None,
     replace: bool = False,
     eval_every: int | None = None,
+    dead_units: bool = True,
 ) -> dict[str, Any]:
     r"""The explorables' training runs in JAX: same start, same minibatches, float64.
 
@@ -155,6 +156,8 @@ def replay(
             replacement instead of by passes over shuffled data.
         eval_every: also record the training loss and the dead units on ``X`` every ``eval_every``
             steps (a divisor of ``steps``), at steps ``0, eval_every, ..., steps``.
+        dead_units: compute the dead units after the last step (``False`` skips them, and
+            compiles faster; then ``"dead"`` is ``None``).
 
     Returns:
         A dict of NumPy arrays, the leading axis one per run: ``"loss"`` and ``"accuracy"``
@@ -203,12 +206,12 @@ def replay(
             params, jnp.asarray(X), jnp.asarray(y), jnp.asarray(batches), jnp.asarray(lrs, dtype=jnp.float64),
             jnp.asarray([names.index(a) for a in acts], dtype=jnp.int32),
             activations=names, loss=loss, optimizer=optimizer, momentum=momentum,
-            full_batch=batch_size is None, eval_every=eval_every,
+            full_batch=batch_size is None, eval_every=eval_every, dead_units=_validate.boolean(dead_units, "dead_units"),
         )
         out = {
             "loss": np.asarray(losses),
             "accuracy": np.asarray(accuracies),
-            "dead": [np.asarray(m) for m in final[1]],
+            "dead": None if final[1] is None else [np.asarray(m) for m in final[1]],
             "finite": np.asarray(final[2]),
             "params": [(np.asarray(W), np.asarray(b)) for W, b in final[0]],
         }
@@ -220,9 +223,10 @@ def replay(
 
 
 @functools.partial(
-    jax.jit, static_argnames=("activations", "loss", "optimizer", "momentum", "full_batch", "eval_every")
+    jax.jit, static_argnames=("activations", "loss", "optimizer", "momentum", "full_batch", "eval_every", "dead_units")
 )
-def _replay(params, X, y, batches, lrs, act_index, *, activations, loss, optimizer, momentum, full_batch, eval_every):
+def _replay(params, X, y, batches, lrs, act_index, *, activations, loss, optimizer, momentum, full_batch, eval_every,
+            dead_units):
     """Every run (vmapped): final (params, dead masks, finite), (losses, accuracies), snapshots."""
 
     def run(params, lr, index):
@@ -259,7 +263,7 @@ def _replay(params, X, y, batches, lrs, act_index, *, activations, loss, optimiz
             snaps = jax.tree.map(lambda a, b: jnp.concatenate([a, b[None]]), snaps, last)
             record = jax.tree.map(lambda a: a.reshape(-1), record)
         finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(W)) & jnp.all(jnp.isfinite(b)) for W, b in p]))
-        return (p, masks(p), finite), record, snaps
+        return (p, masks(p) if dead_units else None, finite), record, snaps
 
     return jax.vmap(run)(params, lrs, act_index)
 
