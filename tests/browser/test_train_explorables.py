@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from relulab_browser import SITE, open_page
+from relulab_browser import NODE_MODULES, SERIOUS, SITE, open_page
 
 from relulab.explorables import ActivationRace, KillNetwork, source
 
@@ -235,6 +235,58 @@ def test_the_race_finishes_where_jax_says(chapter):
         assert runner["label"] in table and (not s or f"step {s}" in table)
     page.get_by_role("button", name="Reset", exact=True).click()
     assert shown(page, view)["step"] == "0"
+
+
+# ------------------------------------------------------------------ both views: narrow, no JavaScript, dark
+@pytest.mark.parametrize("view", sorted(PAGES))
+def test_usable_at_320_px(chapter, view):
+    page, _ = chapter(view, width=320)
+    sizes = page.evaluate(
+        """(s) => { const r = document.querySelector(s);
+           return {overflow: r.scrollWidth - r.clientWidth, page: document.documentElement.scrollWidth,
+                   width: document.documentElement.clientWidth,
+                   right: Math.max(...[...r.querySelectorAll('svg, button, select, input')]
+                     .map(e => e.getBoundingClientRect().right))}; }""",
+        sel(view),
+    )
+    assert sizes["overflow"] <= 1 and sizes["page"] <= sizes["width"] + 1, sizes
+    assert sizes["right"] <= sizes["width"] + 1, sizes
+    page.get_by_role("button", name="One step", exact=True).click()
+    assert shown(page, view)["step"] == "1"
+
+
+@pytest.mark.parametrize("view", sorted(PAGES))
+def test_without_javascript_the_fallback_image_shows(browser, site_url, view):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site_url + PAGES[view])
+        img = page.locator(f"{sel(view)} .relulab-explorable-fallback img")
+        assert img.is_visible()
+        alt = img.get_attribute("alt")
+        assert len(alt) > 100 and ("dead" in alt if view == "kill_network" else "training error" in alt)
+        assert page.evaluate("(s) => document.querySelector(s).naturalWidth > 0", f"{sel(view)} img")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("view", sorted(PAGES))
+def test_dark_mode_has_no_serious_axe_violation(chapter, view):
+    page, _ = chapter(view)
+    page.evaluate("() => document.documentElement.setAttribute('data-theme', 'dark')")
+    page.get_by_role("button", name="One step", exact=True).click()
+    colours = page.evaluate(
+        "(s) => { const c = getComputedStyle(document.querySelector(s + ' .relulab-ex')); return [c.color, c.backgroundColor]; }",
+        sel(view),
+    )
+    assert colours == ["rgb(232, 232, 232)", "rgb(20, 24, 30)"], colours
+    page.add_script_tag(path=str(NODE_MODULES / "axe-core" / "axe.min.js"))
+    result = page.evaluate(
+        "(s) => axe.run(document.querySelector(s), {resultTypes: ['violations']})"
+        ".then(r => r.violations.map(v => [v.id, v.impact, v.nodes.length]))",
+        sel(view),
+    )
+    assert not [v for v in result if v[1] in SERIOUS], result
 
 
 # ------------------------------------------------------------------ the seeded draws in Chromium and Node
