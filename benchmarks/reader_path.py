@@ -15,7 +15,8 @@ Counted inside the page's article, as a browser shows it at load, after its scri
   the verdicts' evidence links, "Show code cell source", a solution's "Solution to ..." toggle, the reading-time
   line, buttons).
 * **code lines**: lines of visible code, code cells' inputs and code blocks in the prose (not outputs).
-* **figures**: visible images and interactive figures.
+* **figures**: visible images, interactive figures and explorables (an explorable counts once, with or
+  without its fallback image, which the browser replaces when the view renders).
 * **minutes**: what ``_ext/chapter_shape.py`` writes under the title, from these counts: words at 200 a minute,
   3 s a line of code, 15 s a figure.
 
@@ -72,7 +73,7 @@ UI = [
 #: one word each, whatever their text
 UNITS = [".math", ".pasted-text", "code.literal"]
 CODE = "div.cell_input pre, div.highlight pre"
-FIGURES = "img, .relulab-interactive"
+FIGURES = "img, .relulab-interactive, [data-relulab-explorable]"
 BLOCKS = [
     "p",
     "div",
@@ -164,8 +165,12 @@ def count_html(html: str) -> dict:
 
 
 def _in_figure_player(tag: bs4.Tag) -> bool:
-    """An image inside an interactive figure is counted with the figure, not on its own."""
-    return tag.name == "img" and tag.find_parent(class_="relulab-interactive") is not None
+    """An image inside an interactive figure or an explorable (its fallback, which the browser replaces
+    once the view renders) is counted with the figure, not on its own."""
+    return tag.name == "img" and (
+        tag.find_parent(class_="relulab-interactive") is not None
+        or tag.find_parent(attrs={"data-relulab-explorable": True}) is not None
+    )
 
 
 def _lines(text: str) -> int:
@@ -186,7 +191,7 @@ BROWSER_JS = """([ui, units, code, figures]) => {
   const visible = el => el.checkVisibility({visibilityProperty: true, opacityProperty: false});
   root.querySelectorAll(ui.join(", ")).forEach(el => { el.textContent = ""; });
   const figureCount = [...root.querySelectorAll(figures)]
-    .filter(el => !(el.tagName === "IMG" && el.closest(".relulab-interactive")))
+    .filter(el => !(el.tagName === "IMG" && el.closest(".relulab-interactive, [data-relulab-explorable]")))
     .filter(el => visible(el)).length;
   let codeLines = 0;
   root.querySelectorAll(code).forEach(pre => {

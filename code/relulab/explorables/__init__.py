@@ -22,7 +22,17 @@ The explorables:
 * :class:`ActivationRegions` (expressiveness chapter): a two-input network's exact activation regions as
   polygons, a point to move, its region's activation pattern and local linear map, live weight controls;
 * :class:`ActivationFamily` (what-is-relu chapter): pick an activation, move x, read f(x) and f'(x) and see
-  where the derivative jumps.
+  where the derivative jumps;
+* :class:`KillNetwork` (should-i-use-relu chapter): a network trains live at the learning rate,
+  initialisation, width, depth and activation the reader chooses, with its loss, its fit and its dead units;
+* :class:`ActivationRace` (what-is-relu chapter): ReLU, tanh and sigmoid networks train side by side, with
+  live error and loss curves and the step each reaches the target error.
+
+The training explorables train with ``train.mjs`` (backpropagation, optax's SGD and Adam, seeded
+initialisation, dead units; float64, the numbers of JAX and optax, which ``tests/test_train_js.py``
+checks). :mod:`relulab.explorables.seeded` repeats their random draws in Python, and
+:mod:`relulab.explorables.training` holds their data and :func:`~relulab.explorables.training.replay`,
+the browser's run in JAX, with which a chapter computes what the reader will see.
 
 To add one, see "Add an explorable" in ``CONTRIBUTING.md``: write the view module and a small subclass of
 :class:`Explorable`.
@@ -31,14 +41,18 @@ To add one, see "Add an explorable" in ``CONTRIBUTING.md``: write the view modul
 from ._activations import ActivationFamily
 from ._base import FALLBACK_DPI, Explorable, params_json
 from ._bundle import bundle, copy_modules, module_names, source, standalone_page, style_module
+from ._kill_network import KillNetwork
+from ._race import ActivationRace
 from ._regions import ActivationRegions
 from ._two_layer import MoveOneNeuron
 
 __all__ = [
     "FALLBACK_DPI",
     "ActivationFamily",
+    "ActivationRace",
     "ActivationRegions",
     "Explorable",
+    "KillNetwork",
     "MoveOneNeuron",
     "bundle",
     "copy_modules",
