@@ -17,7 +17,7 @@ from ._losses import bind_activation, check_apply, check_data, check_loss, loss_
 from ._scan import History, minibatches, scan_fit
 from ._step import check_lr, opt_factory
 
-__all__ = ["RUN_STATIC", "check_batch", "check_eval", "evaluate_sets", "fit", "model", "run"]
+__all__ = ["RUN_STATIC", "check_batch", "check_eval", "evaluate_sets", "fit", "model", "prepare", "run"]
 
 # The arguments of run() that are static under jax.jit (jit's own cache keeps one program per
 # combination); the learning rate and the data are traced, so a new learning rate never recompiles.
@@ -139,6 +139,43 @@ def check_eval(
     return eval_every, sets
 
 
+def prepare(
+    params: Any,
+    X: ArrayLike,
+    y: ArrayLike,
+    apply: Callable,
+    activation: Any,
+    loss: str,
+    optimizer: Any,
+    steps: int,
+    batch_size: Any,
+    eval_data: Any,
+    eval_every: Any,
+    record: Any,
+) -> tuple[jax.Array, jax.Array, int | None, dict, dict[str, Any]]:
+    """The checks :func:`fit` and :func:`sweep` share, once their own are done (``params`` may be shapes
+    only; for a tuple of activations the first is tried): ``(X, y, batch_size, eval_sets, spec)``,
+    ``spec`` the static arguments of :func:`run`."""
+    forward = bind_activation(apply, activation[0] if isinstance(activation, tuple) else activation)
+    X, y = check_data(params, X, y, forward, loss)
+    batch_size = check_batch(batch_size, X.shape[0])
+    eval_every, eval_sets = check_eval(eval_data, eval_every, steps, params, forward, loss)
+    if record is not None and not callable(record):
+        _validate.fail(
+            TypeError, "record", "be a function record(params, grads) -> dict, or None", type(record).__name__
+        )
+    spec = dict(
+        apply=apply,
+        activation=activation,
+        loss=loss,
+        optimizer=optimizer,
+        steps=steps,
+        eval_every=eval_every,
+        record=record,
+    )
+    return X, y, batch_size, eval_sets, spec
+
+
 def check_batch(batch_size: Any, n: int) -> int | None:
     if batch_size is None:
         return None
@@ -233,32 +270,12 @@ def fit(
     steps = _validate.integer(steps, "steps", minimum=1)
     opt = opt_factory(optimizer, learning_rate, allow_instance=True)
     lr = 0.0 if isinstance(opt, optax.GradientTransformation) else check_lr(learning_rate)
-    forward = bind_activation(apply, activation)
-    X, y = check_data(params, X, y, forward, loss)
-    batch_size = check_batch(batch_size, X.shape[0])
+    X, y, batch_size, eval_sets, spec = prepare(
+        params, X, y, apply, activation, loss, opt, steps, batch_size, eval_data, eval_every, record
+    )
     if batch_size is not None and key is None:
         _validate.fail(ValueError, "key", "be given (e.g. key=jax.random.key(0)) when batch_size is set", "None")
     if key is not None:
         key = _validate.key(key)
     batches = None if batch_size is None else minibatches(key, X.shape[0], batch_size, steps)
-    eval_every, eval_sets = check_eval(eval_data, eval_every, steps, params, forward, loss)
-    if record is not None and not callable(record):
-        _validate.fail(
-            TypeError, "record", "be a function record(params, grads) -> dict, or None", type(record).__name__
-        )
-    return jitted_run(
-        params,
-        X,
-        y,
-        batches,
-        jnp.float32(lr),
-        jnp.int32(0),
-        eval_sets,
-        apply=apply,
-        activation=activation,
-        loss=loss,
-        optimizer=opt,
-        steps=steps,
-        eval_every=eval_every,
-        record=record,
-    )
+    return jitted_run(params, X, y, batches, jnp.float32(lr), jnp.int32(0), eval_sets, **spec)

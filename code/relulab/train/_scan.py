@@ -16,7 +16,16 @@ import optax
 
 from .. import _validate
 
-__all__ = ["History", "PyTree", "batch_indices", "key_bits", "make_update", "minibatches", "scan_fit"]
+__all__ = [
+    "History",
+    "PyTree",
+    "batch_indices",
+    "check_transformation",
+    "key_bits",
+    "make_update",
+    "minibatches",
+    "scan_fit",
+]
 
 PyTree = Any
 """A pytree of arrays: parameters, gradients, a batch (JAX's nested lists, tuples and dicts)."""
@@ -104,6 +113,14 @@ def batch_indices(bits: np.ndarray, n: int, batch_size: int, steps: int) -> np.n
     per_epoch = n // batch_size
     epochs = [rng.permutation(n)[: per_epoch * batch_size] for _ in range(-(-steps // per_epoch))]
     return np.concatenate(epochs).reshape(-1, batch_size)[:steps].astype(np.int32)
+
+
+def check_transformation(optimizer: object, name: str = "optimizer") -> optax.GradientTransformation:
+    if not isinstance(optimizer, optax.GradientTransformation):
+        _validate.fail(
+            TypeError, name, "be an optax.GradientTransformation such as optax.sgd(0.1)", type(optimizer).__name__
+        )
+    return optimizer
 
 
 def _struct(tree: PyTree) -> PyTree:
@@ -281,13 +298,7 @@ def scan_fit(
     """
     if not callable(loss_fn):
         _validate.fail(TypeError, "loss_fn", "be a function loss_fn(params, batch) -> loss", type(loss_fn).__name__)
-    if not isinstance(optimizer, optax.GradientTransformation):
-        _validate.fail(
-            TypeError,
-            "optimizer",
-            "be an optax.GradientTransformation such as optax.sgd(0.1)",
-            type(optimizer).__name__,
-        )
+    check_transformation(optimizer)
     has_aux = _validate.boolean(has_aux, "has_aux")
     for fn, name in ((record, "record"), (evaluate, "evaluate")):
         if fn is not None and not callable(fn):

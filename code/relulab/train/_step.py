@@ -13,7 +13,7 @@ from .. import _validate
 from ..activations import resolve
 from ..nets import mlp_apply
 from ._losses import bind_activation, check_apply, check_loss, loss_acc
-from ._scan import make_update
+from ._scan import check_transformation, make_update
 
 __all__ = ["OPTIMIZERS", "check_lr", "make_step", "opt_factory", "switch_optimizer"]
 
@@ -63,13 +63,7 @@ def make_step(
     >>> bool(l1 < l0)
     True
     """
-    if not isinstance(optimizer, optax.GradientTransformation):
-        _validate.fail(
-            TypeError,
-            "optimizer",
-            "be an optax.GradientTransformation such as optax.sgd(0.1)",
-            type(optimizer).__name__,
-        )
+    check_transformation(optimizer)
     loss = check_loss(loss)
     if activation is not None:
         resolve(activation)
@@ -169,15 +163,7 @@ def switch_optimizer(
         )
     if len(optimizers) == 0:
         _validate.fail(ValueError, "optimizers", "be a non-empty sequence of optax.GradientTransformation", "[]")
-    for i, opt in enumerate(optimizers):
-        if not isinstance(opt, optax.GradientTransformation):
-            _validate.fail(
-                TypeError,
-                f"optimizers[{i}]",
-                "be an optax.GradientTransformation such as optax.sgd(0.1)",
-                type(opt).__name__,
-            )
-    opts = tuple(optimizers)
+    opts = tuple(check_transformation(opt, f"optimizers[{i}]") for i, opt in enumerate(optimizers))
 
     def init(params):
         return tuple(opt.init(params) for opt in opts)

@@ -14,8 +14,8 @@ from jax.typing import ArrayLike
 from .. import _validate
 from ..activations import resolve
 from ..nets import mlp_apply
-from ._fit import RUN_STATIC, check_batch, check_eval, run
-from ._losses import bind_activation, check_apply, check_data, check_loss
+from ._fit import RUN_STATIC, prepare, run
+from ._losses import check_apply, check_loss
 from ._scan import History, batch_indices, key_bits
 from ._step import check_lr, opt_factory
 
@@ -219,15 +219,10 @@ def sweep(
     lr_grid = lr_array.astype(np.float32)
     steps = _validate.integer(steps, "steps", minimum=1)
     opt = opt_factory(optimizer, 0.0, allow_instance=False)
-    forward = bind_activation(apply, activation[0] if multi else activation)
     params0 = check_made(make_params, jax.ShapeDtypeStruct(keys.shape[1:], keys.dtype))
-    X, y = check_data(params0, X, y, forward, loss)
-    batch_size = check_batch(batch_size, X.shape[0])
-    eval_every, eval_sets = check_eval(eval_data, eval_every, steps, params0, forward, loss)
-    if record is not None and not callable(record):
-        _validate.fail(
-            TypeError, "record", "be a function record(params, grads) -> dict, or None", type(record).__name__
-        )
+    X, y, batch_size, eval_sets, spec = prepare(
+        params0, X, y, apply, activation, loss, opt, steps, batch_size, eval_data, eval_every, record
+    )
     vectorize = _validate.boolean(vectorize, "vectorize")
     n_act = len(activation) if multi else 1
     lead = (n_act, len(keys), len(lrs)) if multi else (len(keys), len(lrs))
@@ -239,7 +234,7 @@ def sweep(
         batches = np.stack([batch_indices(b, X.shape[0], batch_size, steps) for b in bits])[k_idx]
     starts = _make_all(keys, make_params=make_params)
     start_idx = (a_idx if isinstance(make_params, tuple) else 0) * len(keys) + k_idx
-    params, hist = _jitted_sweep(
+    return _jitted_sweep(
         starts,
         start_idx,
         batches,
@@ -250,15 +245,8 @@ def sweep(
         eval_sets,
         lead=lead,
         vectorize=vectorize,
-        apply=apply,
-        activation=activation,
-        loss=loss,
-        optimizer=opt,
-        steps=steps,
-        eval_every=eval_every,
-        record=record,
+        **spec,
     )
-    return params, hist
 
 
 def _per_run(v: jax.Array, lead: tuple[int, ...]) -> jax.Array:
