@@ -5,8 +5,8 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_sweep.py                 # MLP and CNN on digits
     .venv/bin/python benchmarks/bench_sweep.py --model mlp --seeds 5 --lrs 4 --steps 300
 
-Three ways to train exactly the same runs, where run (seed s, learning rate lr) is
-``k_init, k_fit = train.seed_keys(s); train.fit(init(k_init), X, y, key=k_fit, learning_rate=lr, ...)``:
+Three ways to train exactly the same runs, where run (key k, learning rate lr) is
+``k_init, k_fit = jax.random.split(k); train.fit(init(k_init), X, y, key=k_fit, learning_rate=lr, ...)``:
 
 * ``sweep (vmap)``: ``train.sweep`` -- all runs batched with ``jax.vmap`` in one ``jax.jit`` program;
 * ``sweep (lax.map)``: ``train.sweep(..., vectorize=False)`` -- the runs one after another inside
@@ -62,18 +62,17 @@ def setup(model: str):
 def bench(model: str, n_seeds: int, n_lrs: int, steps: int, batch_size: int | None) -> dict:
     d, init, apply = setup(model)
     seeds = list(range(n_seeds))
+    keys = jax.vmap(jax.random.key)(np.arange(n_seeds))
     lrs = [float(v) for v in np.geomspace(0.02, 0.5, n_lrs)]
     kw = dict(apply=apply, activation="relu", steps=steps, batch_size=batch_size)
 
     def run_sweep(vectorize):
-        return lambda: train.sweep(
-            init, d.X_train, d.y_train, seeds=seeds, learning_rates=lrs, vectorize=vectorize, **kw
-        )
+        return lambda: train.sweep(init, d.X_train, d.y_train, keys=keys, learning_rates=lrs, vectorize=vectorize, **kw)
 
     def run_loop():
         losses = np.zeros((n_seeds, n_lrs, steps))
-        for i, s in enumerate(seeds):
-            k_init, k_fit = train.seed_keys(s)
+        for i, key in enumerate(keys):
+            k_init, k_fit = jax.random.split(key)
             for j, lr in enumerate(lrs):
                 _, h = train.fit(init(k_init), d.X_train, d.y_train, key=k_fit, learning_rate=lr, **kw)
                 losses[i, j] = np.asarray(h["loss"])

@@ -1,14 +1,23 @@
-r"""Training small networks with optax: one jitted step, a jitted ``fit``, and vmapped sweeps.
+r"""Training small networks with optax: one primitive, :func:`scan_fit`, and layers over it.
 
-* :func:`loss_and_accuracy` evaluates a model on a dataset.
-* :func:`make_step` builds one jitted optax update step.
-* :func:`fit` trains one model for a fixed number of steps; the whole loop is
-  a single compiled ``jax.lax.scan``. It returns the final parameters and a
-  history of the loss and accuracy at every step.
-* :func:`sweep` trains the same model for every (seed, learning rate) pair
-  as *one* ``jax.vmap``-ed, jitted computation, and gives exactly the runs
-  that a Python loop over :func:`seed_keys` and :func:`fit` would give.
-* :func:`first_step_below` reads off how many steps a run needed to reach a
+* :func:`scan_fit` trains any parameters on any loss with an optax optimiser: the
+  whole loop is one ``jax.lax.scan`` over the steps, traceable (call it inside
+  ``jit``, ``vmap`` it over runs). It returns the trained parameters and a history
+  of the loss, of what the loss function reports, and of what ``record`` and
+  ``evaluate`` compute. Every training run of the book goes through it.
+* :func:`minibatches` draws the example indices of minibatch training (a fresh
+  permutation every epoch), the ``batches`` that :func:`scan_fit` scans over.
+* :func:`fit` trains one model ``apply(params, X)`` on a dataset with a named
+  loss: :func:`scan_fit` with a traced learning rate, jitted (a new learning
+  rate reuses the compiled program).
+* :func:`sweep` trains the same model for every (key, learning rate) pair, and
+  for every activation of a list (each with its own parameter maker, e.g. its
+  own initialisation), as *one* ``jax.vmap``-ed, jitted computation, and gives
+  exactly the runs that a Python loop over :func:`fit` would give.
+* :func:`make_step` builds one jitted optax update step;
+  :func:`switch_optimizer` picks an optimiser by a traced index;
+  :func:`loss_and_accuracy` evaluates a model on a dataset;
+  :func:`first_step_below` reads off how many steps a run needed to reach a
   target (e.g. a training error).
 
 Losses
@@ -27,6 +36,7 @@ Optimisers
     used with ``learning_rate``; or a callable ``learning_rate -> optax.GradientTransformation``
     (e.g. ``optax.rmsprop``); or, in :func:`fit` only, a ready
     ``optax.GradientTransformation`` (then ``learning_rate`` must be ``None``).
+    :func:`scan_fit` takes any ``optax.GradientTransformation``.
 
 >>> import jax
 >>> from relulab import data, nets, train
@@ -39,8 +49,9 @@ Optimisers
 
 from ._fit import fit
 from ._losses import LOSSES, loss_and_accuracy
-from ._step import OPTIMIZERS, make_step
-from ._sweep import first_step_below, seed_keys, sweep
+from ._scan import minibatches, scan_fit
+from ._step import OPTIMIZERS, make_step, switch_optimizer
+from ._sweep import first_step_below, sweep
 
 __all__ = [
     "LOSSES",
@@ -49,6 +60,8 @@ __all__ = [
     "fit",
     "loss_and_accuracy",
     "make_step",
-    "seed_keys",
+    "minibatches",
+    "scan_fit",
     "sweep",
+    "switch_optimizer",
 ]

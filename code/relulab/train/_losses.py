@@ -18,7 +18,6 @@ from ..nets import mlp_apply
 
 __all__ = [
     "LOSSES",
-    "History",
     "bind_activation",
     "check_apply",
     "check_data",
@@ -29,8 +28,6 @@ __all__ = [
 
 LOSSES: tuple[str, ...] = ("cross_entropy", "mse")
 """Loss names understood by :mod:`relulab.train`."""
-
-History = dict[str, jax.Array]
 
 
 def loss_acc(out: jax.Array, y: jax.Array, loss: str) -> tuple[jax.Array, jax.Array]:
@@ -98,7 +95,7 @@ def check_data(
         )
     y = jnp.asarray(y)
     try:
-        out = jax.eval_shape(forward, params, X[:1])
+        out = jax.eval_shape(forward, params, jax.ShapeDtypeStruct((1, *X.shape[1:]), X.dtype))
     except (ValueError, TypeError) as err:
         raise type(err)(f"{xname} of shape {X.shape} does not fit the model: {err}") from None
     if len(out.shape) != 2:
@@ -117,7 +114,8 @@ def check_data(
         y = y.astype(jnp.int32)
         if not isinstance(y, jax.core.Tracer):
             n_classes = 2 if k == 1 else k
-            lo, hi = int(jnp.min(y)), int(jnp.max(y))
+            labels = np.asarray(y)  # NumPy: an eager jnp.min would compile a program
+            lo, hi = int(labels.min()), int(labels.max())
             if lo < 0 or hi >= n_classes:
                 _validate.fail(
                     ValueError,

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax
 import optax
+from jax.typing import ArrayLike
 
 from .. import _validate
 from ..activations import resolve
 from ..nets import mlp_apply
 from ._losses import bind_activation, check_apply, check_loss, loss_acc
+from ._scan import check_transformation, make_update
 
-__all__ = ["OPTIMIZERS", "check_lr", "make_step", "make_update", "opt_factory"]
+__all__ = ["OPTIMIZERS", "check_lr", "make_step", "opt_factory", "switch_optimizer"]
 
 
 def _momentum(learning_rate: float) -> optax.GradientTransformation:
@@ -26,24 +28,6 @@ OPTIMIZERS: dict[str, Callable[[float], optax.GradientTransformation]] = {
     "adam": optax.adam,
 }
 """Optimiser names: each maps a learning rate to an optax transformation."""
-
-
-def make_update(forward: Callable, loss: str, opt: optax.GradientTransformation) -> Callable:
-    def objective(params, X, y):
-        value, acc = loss_acc(forward(params, X), y, loss)
-        return value, acc
-
-    grad_fn = jax.value_and_grad(objective, has_aux=True)
-
-    def update(params, opt_state, X, y):
-        (value, acc), grads = grad_fn(params, X, y)
-        # optax itself mixes int32 step counts with floats (e.g. Adam's bias correction), which
-        # jax_numpy_dtype_promotion="strict" rejects; our own code stays strict.
-        with jax.numpy_dtype_promotion("standard"):
-            updates, opt_state = opt.update(grads, opt_state, params)
-        return optax.apply_updates(params, updates), opt_state, value, acc
-
-    return update
 
 
 def make_step(
@@ -79,18 +63,24 @@ def make_step(
     >>> bool(l1 < l0)
     True
     """
-    if not isinstance(optimizer, optax.GradientTransformation):
-        _validate.fail(
-            TypeError,
-            "optimizer",
-            "be an optax.GradientTransformation such as optax.sgd(0.1)",
-            type(optimizer).__name__,
-        )
+    check_transformation(optimizer)
     loss = check_loss(loss)
     if activation is not None:
         resolve(activation)
     forward = bind_activation(check_apply(apply), activation)
-    return jax.jit(make_update(forward, loss, optimizer))
+
+    def loss_fn(params, batch):
+        value, acc = loss_acc(forward(params, batch[0]), batch[1], loss)
+        return value, {"accuracy": acc}
+
+    update = make_update(loss_fn, optimizer, has_aux=True)
+
+    @jax.jit
+    def step(params, opt_state, X, y):
+        params, opt_state, value, aux, _ = update(params, opt_state, (X, y))
+        return params, opt_state, value, aux["accuracy"]
+
+    return step
 
 
 def opt_factory(optimizer: Any, learning_rate: Any, *, allow_instance: bool) -> Any:
@@ -127,3 +117,60 @@ def opt_factory(optimizer: Any, learning_rate: Any, *, allow_instance: bool) -> 
 
 def check_lr(lr: object, name: str = "learning_rate") -> float:
     return _validate.number(lr, name, low=0.0, low_open=True, expected="a positive finite number")
+
+
+def switch_optimizer(
+    index: ArrayLike, optimizers: Sequence[optax.GradientTransformation]
+) -> optax.GradientTransformation:
+    """The optimiser ``optimizers[index]``, where ``index`` may be traced (inside ``jit`` or ``vmap``).
+
+    The optimiser counterpart of :func:`relulab.activations.switch`: one compiled program can
+    train some runs with Adam and others with SGD, chosen per run by an integer. Every listed
+    optimiser keeps its own state and computes its update at every step; the update of
+    ``optimizers[index]`` is applied (so listing many costs compute). Out-of-range indices are
+    clamped, as ``jax.lax.switch`` does.
+
+    Args:
+        index: an integer scalar (Python int, or an int32 array, traced or not).
+        optimizers: a non-empty sequence of ``optax.GradientTransformation``.
+
+    Returns:
+        An ``optax.GradientTransformation`` whose state is the tuple of the listed ones' states.
+
+    Raises:
+        TypeError: ``optimizers`` is not a sequence of GradientTransformations.
+        ValueError: ``optimizers`` is empty.
+
+    Two runs in one program, the first with SGD, the second with Adam:
+
+    >>> import jax, jax.numpy as jnp, numpy as np, optax
+    >>> from relulab.train import scan_fit
+    >>> target = jnp.array([1.0, -2.0])
+    >>> def losses(k):
+    ...     opt = switch_optimizer(k, [optax.sgd(0.1), optax.adam(0.1)])
+    ...     _, hist = scan_fit(lambda p, t: jnp.sum((p - target) ** 2), jnp.zeros(2), opt, 3)
+    ...     return hist["loss"]
+    >>> np.asarray(jax.vmap(losses)(jnp.array([0, 1])), dtype=float).round(2).tolist()
+    [[5.0, 3.2, 2.05], [5.0, 4.42, 3.88]]
+    """
+    # a GradientTransformation is itself a (named) tuple: reject it by name
+    if isinstance(optimizers, (str, bytes, optax.GradientTransformation)) or not isinstance(optimizers, Sequence):
+        _validate.fail(
+            TypeError,
+            "optimizers",
+            "be a sequence of optax.GradientTransformation (a list, even of one)",
+            type(optimizers).__name__,
+        )
+    if len(optimizers) == 0:
+        _validate.fail(ValueError, "optimizers", "be a non-empty sequence of optax.GradientTransformation", "[]")
+    opts = tuple(check_transformation(opt, f"optimizers[{i}]") for i, opt in enumerate(optimizers))
+
+    def init(params):
+        return tuple(opt.init(params) for opt in opts)
+
+    def update(grads, state, params=None):
+        outs = [opt.update(grads, s, params) for opt, s in zip(opts, state, strict=True)]
+        chosen = jax.lax.switch(index, [lambda k=k: outs[k][0] for k in range(len(opts))])
+        return chosen, tuple(s for _, s in outs)
+
+    return optax.GradientTransformation(init, update)

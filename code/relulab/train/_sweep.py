@@ -1,9 +1,9 @@
-"""Training many runs at once: :func:`sweep` over seeds and learning rates (private module)."""
+"""Training many runs at once: :func:`sweep` over keys, learning rates and activations (private module)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import jax
@@ -14,78 +14,133 @@ from jax.typing import ArrayLike
 from .. import _validate
 from ..activations import resolve
 from ..nets import mlp_apply
-from ._fit import check_batch, check_eval, runner
-from ._losses import History, bind_activation, check_apply, check_data, check_loss
+from ._fit import RUN_STATIC, prepare, run
+from ._losses import check_apply, check_loss
+from ._scan import History, batch_indices, key_bits
 from ._step import check_lr, opt_factory
 
-__all__ = ["first_step_below", "seed_keys", "sweep"]
+__all__ = ["first_step_below", "sweep"]
 
 
-def check_seed(seed: object, name: str = "seed") -> int:
-    return _validate.integer(seed, name, minimum=0)
+def check_keys(keys: object) -> jax.Array:
+    """``keys`` as one array of PRNG keys, shape ``(n,)`` (typed) or ``(n, 2)`` (legacy uint32)."""
+    expected = "be a non-empty array or list of PRNG keys such as jax.random.split(jax.random.key(0), 5)"
+    if isinstance(keys, (jax.Array, np.ndarray)):
+        typed = jnp.issubdtype(keys.dtype, jax.dtypes.prng_key)
+        if typed and keys.ndim == 1 and keys.shape[0] >= 1:
+            return keys
+        if not typed and keys.dtype == np.uint32 and keys.ndim == 2 and keys.shape[0] >= 1 and keys.shape[1] == 2:
+            return jnp.asarray(keys)
+        if typed or keys.dtype == np.uint32:
+            _validate.fail(ValueError, "keys", expected, f"an array of shape {keys.shape}")
+        _validate.fail(TypeError, "keys", expected, f"an array of dtype {keys.dtype}")
+    if isinstance(keys, (list, tuple)):
+        if len(keys) == 0:
+            _validate.fail(ValueError, "keys", expected, f"an empty {type(keys).__name__}")
+        checked = [_validate.key(k, f"keys[{i}]") for i, k in enumerate(keys)]
+        if len({(k.dtype, k.shape) for k in checked}) > 1:
+            _validate.fail(
+                TypeError, "keys", "hold keys of one kind (all typed or all legacy uint32)", "a mix of kinds"
+            )
+        return jnp.stack(checked)
+    _validate.fail(TypeError, "keys", expected, type(keys).__name__)
 
 
-def seed_keys(seed: int) -> tuple[jax.Array, jax.Array]:
-    """The two keys a run with seed ``seed`` uses in :func:`sweep`: ``(init_key, fit_key)``.
+def check_makers(make_params: object, n_act: int | None) -> Callable | tuple[Callable, ...]:
+    """A callable, or (with a list of ``n_act`` activations) a tuple of ``n_act`` callables."""
+    expected = "be a function key -> params, or a list of such functions, one per activation"
+    if callable(make_params):
+        return make_params
+    if isinstance(make_params, (list, tuple)):
+        if n_act is None or len(make_params) != n_act:
+            got = f"a list of {len(make_params)}"
+            want = "a single function for a single activation" if n_act is None else f"a list of {n_act}"
+            _validate.fail(ValueError, "make_params", f"{expected} ({want}, as activation)", got)
+        for i, m in enumerate(make_params):
+            if not callable(m):
+                _validate.fail(TypeError, f"make_params[{i}]", "be a function key -> params", type(m).__name__)
+        return tuple(make_params)
+    _validate.fail(TypeError, "make_params", expected, type(make_params).__name__)
 
-    ``init_key, fit_key = jax.random.split(jax.random.key(seed))``: the first
-    initialises the parameters, the second orders the minibatches. With it, a
-    Python loop reproduces any run of a sweep::
 
-        k_init, k_fit = seed_keys(s)
-        fit(init(k_init), X, y, key=k_fit, learning_rate=lr, ...)
+@functools.partial(jax.jit, static_argnames="make_params")
+def _make_all(keys: jax.Array, *, make_params: Callable | tuple[Callable, ...]) -> Any:
+    """Every maker on every key, in one compiled program (cached: the same makers and keys'
+    shape reuse it): leaves of shape ``(n_makers * n_keys, ...)``, maker-major."""
+    makers = make_params if isinstance(make_params, tuple) else (make_params,)
+    made = [jax.vmap(m)(keys) for m in makers]
+    return jax.tree.map(lambda *v: jnp.concatenate(v), *made)
 
-    >>> k_init, k_fit = seed_keys(0)
-    >>> k_init.shape, k_fit.shape
-    ((), ())
-    """
-    k = jax.random.split(jax.random.key(check_seed(seed)))
-    return k[0], k[1]
+
+def check_made(make_params: Callable | tuple[Callable, ...], key: jax.ShapeDtypeStruct) -> Any:
+    """The parameters' shapes, traced abstractly (nothing is computed); every maker must give the same."""
+    makers = make_params if isinstance(make_params, tuple) else (make_params,)
+    made = [jax.eval_shape(m, key) for m in makers]
+    for i, other in enumerate(made[1:], start=1):
+        if jax.tree.structure(other) != jax.tree.structure(made[0]) or jax.tree.leaves(other) != jax.tree.leaves(
+            made[0]
+        ):
+            _validate.fail(
+                ValueError,
+                f"make_params[{i}]",
+                "return parameters of the same structure, shapes and dtypes as make_params[0] "
+                "(all runs are trained as one batch)",
+                f"{jax.tree.map(lambda v: v.shape, other)} against {jax.tree.map(lambda v: v.shape, made[0])}",
+            )
+    return made[0]
 
 
 def sweep(
-    init: Callable[[jax.Array], Any],
+    make_params: Callable[[jax.Array], Any] | Sequence[Callable[[jax.Array], Any]],
     X: ArrayLike,
     y: ArrayLike,
     *,
-    seeds: Sequence[int],
-    learning_rates: Sequence[float],
+    keys: jax.Array | Sequence[jax.Array],
+    learning_rates: Sequence[float] | Sequence[Sequence[float]],
     apply: Callable = mlp_apply,
     activation: str | Callable | None | Sequence[str | Callable] = "relu",
     loss: str = "cross_entropy",
     optimizer: str | Callable = "sgd",
     steps: int = 500,
     batch_size: int | None = None,
-    eval_data: tuple[ArrayLike, ArrayLike] | None = None,
+    eval_data: tuple[ArrayLike, ArrayLike] | Mapping[str, tuple[ArrayLike, ArrayLike]] | None = None,
     eval_every: int | None = None,
+    record: Callable[[Any, Any], Mapping[str, Any]] | None = None,
     vectorize: bool = True,
 ) -> tuple[Any, History]:
-    """Train one run per (seed, learning rate) pair as a single vmapped, jitted computation.
+    """Train one run per (key, learning rate) pair, and activation, as a single jitted computation.
 
-    Run ``(i, j)`` initialises ``params = init(k_init)`` and trains it with
-    :func:`fit` at ``learning_rates[j]`` with ``key=k_fit``, where
-    ``k_init, k_fit = seed_keys(seeds[i])``. All runs are computed together:
-    one ``jax.vmap`` over the flattened list of runs, in one ``jax.jit``-compiled
-    program.
+    Run ``(i, j)`` trains ``make_params(keys[i])`` exactly as
+    ``fit(make_params(keys[i]), X, y, key=keys[i], learning_rate=learning_rates[j], ...)``
+    would: the key makes the parameters, and its minibatches are :func:`minibatches` of the
+    same key (a NumPy stream apart from ``jax.random``'s). All runs are computed together: one
+    ``jax.vmap`` over the flattened list of runs, in one ``jax.jit``-compiled program, the
+    parameters made inside it (the learning rate is traced: another grid reuses it).
 
-    ``activation`` may also be a list of names or callables: then every
-    (activation, seed, learning rate) triple is trained, still in one program
-    (the activation chosen per run with ``jax.lax.switch``,
-    which under ``vmap`` evaluates every listed activation and selects), and
-    results get a leading activation axis. Run ``(a, i, j)`` equals the
-    corresponding :func:`fit` with ``activation=activation[a]``.
+    ``activation`` may also be a list of names or callables: then every (activation, key,
+    learning rate) triple is trained, still in one program (the activation chosen per run with
+    :func:`relulab.activations.switch`, which under ``vmap`` evaluates every listed activation and
+    selects), and results get a leading activation axis. With a list of activations,
+    ``make_params`` may be a list too, one maker per activation (e.g. He initialisation for
+    ReLU, Glorot for tanh): run ``(a, i, j)`` then equals ``fit(make_params[a](keys[i]), ...,
+    activation=activation[a], learning_rate=learning_rates[a][j])``. The runs of one key start
+    from the same key and see the same minibatches, whatever their activation and rate.
 
     Args:
-        init: ``init(key) -> params``, e.g. ``lambda k: nets.mlp_init(k, [64, 32, 10])``.
+        make_params: ``make_params(key) -> params``, e.g. ``lambda k: nets.mlp_init(k, [64, 32, 10])``;
+            or, with a list of activations, a list of such functions, one per activation, all
+            giving parameters of the same shapes. Traced inside the compiled program: use
+            ``jax.random`` (e.g. :func:`relulab.nets.mlp_init`), not NumPy.
         X, y: the training set, as in :func:`fit`.
-        seeds: non-empty sequence of non-negative integers.
+        keys: PRNG keys, one per seed: an array such as ``jax.random.split(seeding.key("name"), 5)``
+            or a list of keys.
         learning_rates: non-empty sequence of positive numbers; with a list of
             activations also a 2D array of shape ``(n_activations, n_lrs)``,
             row ``a`` the grid for ``activation[a]`` (each activation its own
             range; the history is then indexed by position in the row).
         activation: a name or callable (or ``None``) as in :func:`fit`, or a
             non-empty list of names/callables.
-        apply, loss, steps, batch_size, eval_data, eval_every: as in :func:`fit`.
+        apply, loss, steps, batch_size, eval_data, eval_every, record: as in :func:`fit`.
         optimizer: a name or a callable ``learning_rate -> optax.GradientTransformation``.
         vectorize: ``True`` (default) batches all runs with ``jax.vmap``; ``False``
             runs them one after another with ``jax.lax.map`` inside the same
@@ -96,24 +151,33 @@ def sweep(
 
     Returns:
         ``(params, history)`` with every leaf of ``params`` and every array in
-        ``history`` given the leading axes ``(len(seeds), len(learning_rates))``,
+        ``history`` given the leading axes ``(len(keys), len(learning_rates))``,
         preceded by ``len(activation)`` for a list of activations; e.g.
-        ``history["loss"]`` has shape ``(n_seeds, n_lrs, steps)``.
+        ``history["loss"]`` has shape ``(n_keys, n_lrs, steps)``.
+
+    Raises:
+        TypeError / ValueError: as :func:`fit`, and for keys that are not PRNG keys, an empty
+        grid, a list of makers that does not match the activations or whose parameters differ
+        in shape.
 
     >>> import jax
     >>> from relulab import data, nets
     >>> X, y = data.two_moons(jax.random.key(0), 128)
+    >>> keys = jax.random.split(jax.random.key(1), 3)
     >>> params, hist = sweep(lambda k: nets.mlp_init(k, [2, 16, 1]), X, y,
-    ...                      seeds=[0, 1, 2], learning_rates=[0.1, 1.0], steps=50)
+    ...                      keys=keys, learning_rates=[0.1, 1.0], steps=50)
     >>> hist["accuracy"].shape, params[0][0].shape
     ((3, 2, 50), (3, 2, 2, 16))
 
-    With ``activation=["relu", "tanh"]`` the same call returns ``hist["loss"]``
-    of shape ``(2, 3, 2, 50)``.
+    Each activation with its own initialisation (He for ReLU, Glorot for tanh):
+
+    >>> makers = [lambda k: nets.mlp_init(k, [2, 16, 1], init=i) for i in ("he", "glorot")]
+    >>> _, hist = sweep(makers, X, y, keys=keys, learning_rates=[0.1, 1.0],
+    ...                 activation=["relu", "tanh"], steps=50)
+    >>> hist["loss"].shape
+    (2, 3, 2, 50)
     """
-    if not callable(init):
-        _validate.fail(TypeError, "init", "be a function key -> params", type(init).__name__)
-    seeds = _validate.integers(seeds, "seeds", min_len=1, minimum=0, example="[0, 1, 2]")
+    keys = check_keys(keys)
     if isinstance(learning_rates, (str, bytes)) or not isinstance(learning_rates, (Sequence, np.ndarray, jax.Array)):
         _validate.fail(TypeError, "learning_rates", "be a non-empty sequence of positive numbers", repr(learning_rates))
     if len(learning_rates) == 0:
@@ -151,48 +215,55 @@ def sweep(
             f"learning_rates of shape {lr_array.shape} (one row per activation)",
             repr(activation),
         )
-    lr_grid = jnp.asarray(lr_array, dtype=jnp.float32)
+    make_params = check_makers(make_params, len(activation) if multi else None)
+    lr_grid = lr_array.astype(np.float32)
     steps = _validate.integer(steps, "steps", minimum=1)
     opt = opt_factory(optimizer, 0.0, allow_instance=False)
-    forward = bind_activation(apply, activation[0] if multi else activation)
-    params0 = init(seed_keys(seeds[0])[0])
-    X, y = check_data(params0, X, y, forward, loss)
-    batch_size = check_batch(batch_size, X.shape[0])
-    eval_every, X_eval, y_eval = check_eval(eval_data, eval_every, steps, params0, forward, loss)
-    n_act = len(activation) if multi else 1
-    lead = (n_act, len(seeds), len(lrs)) if multi else (len(seeds), len(lrs))
-    # Every run of the product as one flat batch: a single vmap compiles faster than nested ones.
-    a_idx, s_idx, l_idx = (v.reshape(-1) for v in np.indices((n_act, len(seeds), len(lrs))))
-    keys = jax.vmap(lambda s: jax.random.split(jax.random.key(s)))(jnp.asarray(seeds, dtype=jnp.uint32))
+    params0 = check_made(make_params, jax.ShapeDtypeStruct(keys.shape[1:], keys.dtype))
+    X, y, batch_size, eval_sets, spec = prepare(
+        params0, X, y, apply, activation, loss, opt, steps, batch_size, eval_data, eval_every, record
+    )
     vectorize = _validate.boolean(vectorize, "vectorize")
-    run = _jitted_sweep(init, vectorize, apply, activation, loss, opt, steps, batch_size, eval_every)
-    params, hist = run(
-        keys[s_idx, 0],
-        keys[s_idx, 1],
+    n_act = len(activation) if multi else 1
+    lead = (n_act, len(keys), len(lrs)) if multi else (len(keys), len(lrs))
+    # Every run of the product as one flat batch: a single vmap compiles faster than nested ones.
+    a_idx, k_idx, l_idx = (v.reshape(-1).astype(np.int32) for v in np.indices((n_act, len(keys), len(lrs))))
+    batches = None
+    if batch_size is not None:  # NumPy draws, one set per key (no compilation)
+        bits = key_bits(keys)
+        batches = np.stack([batch_indices(b, X.shape[0], batch_size, steps) for b in bits])[k_idx]
+    starts = _make_all(keys, make_params=make_params)
+    start_idx = (a_idx if isinstance(make_params, tuple) else 0) * len(keys) + k_idx
+    return _jitted_sweep(
+        starts,
+        start_idx,
+        batches,
         lr_grid[a_idx, l_idx] if lr_grid.ndim == 2 else lr_grid[l_idx],
-        jnp.asarray(a_idx, dtype=jnp.int32),
+        a_idx,
         X,
         y,
-        X_eval,
-        y_eval,
+        eval_sets,
+        lead=lead,
+        vectorize=vectorize,
+        **spec,
     )
-    return jax.tree.map(lambda v: v.reshape(lead + v.shape[1:]), (params, hist))
 
 
-@functools.lru_cache(maxsize=64)
-def _jitted_sweep(init: Callable, vectorize: bool, *spec: Any) -> Callable:
-    run = runner(*spec)
+def _per_run(v: jax.Array, lead: tuple[int, ...]) -> jax.Array:
+    return v.reshape(lead + v.shape[1:])
 
-    def one(k_init, k_fit, lr, act_idx, X, y, X_eval, y_eval):
-        return run(init(k_init), X, y, k_fit, lr, act_idx, X_eval, y_eval)
+
+@functools.partial(jax.jit, static_argnames=("lead", "vectorize", *RUN_STATIC))
+def _jitted_sweep(starts, start_idx, batches, lr, act_idx, X, y, eval_sets, *, lead, vectorize, **spec):
+    def one(i, batches, lr, act_idx):
+        params = jax.tree.map(lambda v: v[i], starts)
+        return run(params, X, y, batches, lr, act_idx, eval_sets, **spec)
 
     if vectorize:
-        return jax.jit(jax.vmap(one, in_axes=(0, 0, 0, 0, None, None, None, None)))
-
-    def sequential(k_init, k_fit, lr, act_idx, X, y, X_eval, y_eval):
-        return jax.lax.map(lambda r: one(*r, X, y, X_eval, y_eval), (k_init, k_fit, lr, act_idx))
-
-    return jax.jit(sequential)
+        out = jax.vmap(one)(start_idx, batches, lr, act_idx)
+    else:
+        out = jax.lax.map(lambda r: one(*r), (start_idx, batches, lr, act_idx))
+    return jax.tree.map(lambda v: _per_run(v, lead), out)
 
 
 def first_step_below(values: ArrayLike, threshold: float) -> np.ndarray:
