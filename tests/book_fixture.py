@@ -96,7 +96,6 @@ def template_book(dst: Path, template: Path = TEMPLATE) -> Path:
     dst.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "force"
-    config["sphinx"]["config"].pop("html_extra_path", None)  # Live Code's thebe files: not needed here
     config["sphinx"]["config"]["chapter_shape_pending"] = []  # the template keeps every rule
     (dst / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     toc = {
@@ -108,7 +107,7 @@ def template_book(dst: Path, template: Path = TEMPLATE) -> Path:
         ],
     }
     (dst / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
-    for name in ("_ext", "_static"):
+    for name in ("_ext", "_static", "_extra/mathjax"):  # _extra/mathjax: the site's own MathJax (not thebe)
         shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     for name in ("references.bib", "glossary.md", "bibliography.md", "jupytext.toml"):
         shutil.copy(ROOT / name, dst / name)

@@ -439,15 +439,21 @@ SYNTAX = [
 GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)")
 
 
-def first_screen_expectations(text: str) -> tuple[list[str], set[str]]:
-    """From a chapter's source: the box titles its first screen must show ("Short answer", then each claim's
-    "Verdict: claim"), and the names of the numbers glued into its answer box (which must not show)."""
-    from test_claims_ext import directives_in
+BOX = re.compile(r"(?ms)^:::\{admonition\}[ \t]*(?P<title>[^\n]*)\n(?P<options>(?::[\w-]+:[^\n]*\n)*)(?P<body>.*?)^:::[ \t]*$")
 
-    boxes = directives_in(text)
-    titles = [" ".join(b["title"].split()) for b in boxes]
-    answer = next((b for b in boxes if b["name"] == "answer"), None)
-    glued = set(GLUE_ROLE.findall(answer["body"])) if answer else set()
+
+def first_screen_expectations(text: str) -> tuple[list[str], set[str]]:
+    """From a chapter's source: the box titles its first screen must show ("Our answer", then each claim's
+    "Verdict: claim"), and the names of the numbers glued into its answer box (which must not show)."""
+    titles, glued = [], set()
+    for box in BOX.finditer(text):
+        classes = re.search(r"(?m)^:class:([^\n]*)", box["options"])
+        kinds = set(classes[1].split()) if classes else set()
+        if not kinds & {"answer", "claim"}:
+            continue
+        titles.append(" ".join(box["title"].split()))
+        if "answer" in kinds:
+            glued |= set(GLUE_ROLE.findall(box["options"] + box["body"]))
     return titles, glued
 
 
