@@ -109,18 +109,16 @@ def check_eval(
 ) -> tuple[int | None, dict[str, tuple[jax.Array, jax.Array]]]:
     """``(eval_every, sets)``: the evaluation interval and the named evaluation sets ({} for none)."""
     if eval_data is None:
-        if eval_every is not None:
-            _validate.fail(
-                ValueError,
-                "eval_every",
-                "be None without eval_data (it is only meaningful with eval_data=(X_eval, y_eval))",
-                repr(eval_every),
-            )
+        _validate.check(
+            eval_every is None,
+            "eval_every",
+            "be None without eval_data (it is only meaningful with eval_data=(X_eval, y_eval))",
+            repr(eval_every),
+        )
         return None, {}
     expected = "be a pair (X_eval, y_eval) or a dict of such pairs, e.g. {'test': (X_test, y_test)}"
     if isinstance(eval_data, Mapping):
-        if len(eval_data) == 0:
-            _validate.fail(ValueError, "eval_data", expected, "an empty dict")
+        _validate.check(len(eval_data) != 0, "eval_data", expected, "an empty dict")
         pairs = dict(eval_data)
     else:
         pairs = {"eval": eval_data}
@@ -134,8 +132,7 @@ def check_eval(
         names = ("X_eval", "y_eval") if where == "eval_data" else (f"{where}[0]", f"{where}[1]")
         sets[name] = check_data(params, *pair, forward, loss, names=names)
     eval_every = 1 if eval_every is None else _validate.integer(eval_every, "eval_every", minimum=1)
-    if steps % eval_every:
-        _validate.fail(ValueError, "eval_every", f"divide steps={steps}", f"eval_every={eval_every}")
+    _validate.check(steps % eval_every == 0, "eval_every", f"divide steps={steps}", f"eval_every={eval_every}")
     return eval_every, sets
 
 
@@ -180,8 +177,7 @@ def check_batch(batch_size: Any, n: int) -> int | None:
     if batch_size is None:
         return None
     batch_size = _validate.integer(batch_size, "batch_size", minimum=1)
-    if batch_size > n:
-        _validate.fail(ValueError, "batch_size", f"be at most the number of examples {n}", str(batch_size))
+    _validate.check(batch_size <= n, "batch_size", f"be at most the number of examples {n}", str(batch_size))
     return batch_size
 
 
@@ -273,8 +269,12 @@ def fit(
     X, y, batch_size, eval_sets, spec = prepare(
         params, X, y, apply, activation, loss, opt, steps, batch_size, eval_data, eval_every, record
     )
-    if batch_size is not None and key is None:
-        _validate.fail(ValueError, "key", "be given (e.g. key=jax.random.key(0)) when batch_size is set", "None")
+    _validate.check(
+        batch_size is None or key is not None,
+        "key",
+        "be given (e.g. key=jax.random.key(0)) when batch_size is set",
+        "None",
+    )
     if key is not None:
         key = _validate.key(key)
     batches = None if batch_size is None else minibatches(key, X.shape[0], batch_size, steps)

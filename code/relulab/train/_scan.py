@@ -92,8 +92,7 @@ def minibatches(key: jax.Array, n: int, batch_size: int, steps: int) -> np.ndarr
     n = _validate.integer(n, "n", minimum=1)
     batch_size = _validate.integer(batch_size, "batch_size", minimum=1)
     steps = _validate.integer(steps, "steps", minimum=1)
-    if batch_size > n:
-        _validate.fail(ValueError, "batch_size", f"be at most the number of examples {n}", str(batch_size))
+    _validate.check(batch_size <= n, "batch_size", f"be at most the number of examples {n}", str(batch_size))
     return batch_indices(key_bits(key), n, batch_size, steps)
 
 
@@ -135,8 +134,7 @@ def _strong(v: Any) -> jax.Array:
 
 def _check_params(params: PyTree) -> PyTree:
     leaves = jax.tree_util.tree_leaves_with_path(params)
-    if not leaves:
-        _validate.fail(ValueError, "params", "hold at least one array to train", "an empty pytree")
+    _validate.check(leaves, "params", "hold at least one array to train", "an empty pytree")
     for path, leaf in leaves:
         where = "params" + jax.tree_util.keystr(path)
         dtype = _validate.real_dtype(leaf, where)
@@ -154,17 +152,18 @@ def _check_batches(batches: Any) -> tuple[int, Any]:
         return steps, jnp.arange(steps, dtype=jnp.int32)
     leaves = jax.tree_util.tree_leaves_with_path(batches)
     expected = "be a number of steps >= 1 or a pytree of arrays with a leading axis of one entry per step"
-    if not leaves:
-        _validate.fail(ValueError, "batches", expected, "an empty pytree" if batches is not None else "None")
+    _validate.check(leaves, "batches", expected, "an empty pytree" if batches is not None else "None")
     steps = None
     for path, leaf in leaves:
         where = "batches" + jax.tree_util.keystr(path)
         _validate.real_dtype(leaf, where)
         shape = jnp.shape(leaf)
-        if len(shape) == 0 or shape[0] < 1:
-            _validate.fail(
-                ValueError, where, "have a leading axis of one entry per step (at least one)", f"shape {shape}"
-            )
+        _validate.check(
+            len(shape) != 0 and shape[0] >= 1,
+            where,
+            "have a leading axis of one entry per step (at least one)",
+            f"shape {shape}",
+        )
         if steps is None:
             steps, first = shape[0], where
         elif shape[0] != steps:
@@ -181,13 +180,12 @@ def _check_record(out: Any, what: str, taken: set[str]) -> set[str]:
     for name in out:
         if not isinstance(name, str):
             _validate.fail(TypeError, f"the keys of {what}", "be strings", repr(name))
-        if name in taken:
-            _validate.fail(
-                ValueError,
-                f"the keys of {what}",
-                f"differ from the other names in the history ({', '.join(sorted(taken))})",
-                repr(name),
-            )
+        _validate.check(
+            name not in taken,
+            f"the keys of {what}",
+            f"differ from the other names in the history ({', '.join(sorted(taken))})",
+            repr(name),
+        )
     return taken | set(out)
 
 
@@ -205,13 +203,12 @@ def _check_outputs(loss_fn, params, batch, has_aux, record, evaluate) -> None:
     if not isinstance(out, jax.ShapeDtypeStruct):
         hint = " (or set has_aux=True for (loss, aux))" if isinstance(out, tuple) else ""
         _validate.fail(TypeError, "loss_fn", "return a scalar loss" + hint, type(out).__name__)
-    if out.shape != () or not jnp.issubdtype(out.dtype, jnp.floating):
-        _validate.fail(
-            ValueError,
-            "loss_fn",
-            "return a scalar floating-point loss (e.g. a mean over the batch)",
-            f"shape {out.shape} and dtype {out.dtype}",
-        )
+    _validate.check(
+        out.shape == () and jnp.issubdtype(out.dtype, jnp.floating),
+        "loss_fn",
+        "return a scalar floating-point loss (e.g. a mean over the batch)",
+        f"shape {out.shape} and dtype {out.dtype}",
+    )
     taken = {"loss"}
     if has_aux:
         taken = _check_record(aux, "loss_fn's aux", taken)
@@ -306,14 +303,17 @@ def scan_fit(
     params = _check_params(params)
     steps, xs = _check_batches(batches)
     if evaluate is None:
-        if eval_every is not None:
-            _validate.fail(
-                ValueError, "eval_every", "be None without evaluate (it says how often to evaluate)", repr(eval_every)
-            )
+        _validate.check(
+            eval_every is None,
+            "eval_every",
+            "be None without evaluate (it says how often to evaluate)",
+            repr(eval_every),
+        )
     else:
         eval_every = 1 if eval_every is None else _validate.integer(eval_every, "eval_every", minimum=1)
-        if steps % eval_every:
-            _validate.fail(ValueError, "eval_every", f"divide the number of steps {steps}", f"eval_every={eval_every}")
+        _validate.check(
+            steps % eval_every == 0, "eval_every", f"divide the number of steps {steps}", f"eval_every={eval_every}"
+        )
     batch0 = jax.tree.map(lambda v: jax.ShapeDtypeStruct(v.shape[1:], v.dtype), xs)
     _check_outputs(loss_fn, params, batch0, has_aux, record, evaluate)
 

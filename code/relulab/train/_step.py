@@ -94,13 +94,12 @@ def opt_factory(optimizer: Any, learning_rate: Any, *, allow_instance: bool) -> 
                 "optax.GradientTransformation here (the learning rate is swept)",
                 "a GradientTransformation instance",
             )
-        if learning_rate is not None:
-            _validate.fail(
-                ValueError,
-                "learning_rate",
-                "be None when optimizer is an optax.GradientTransformation (it already holds its learning rate)",
-                repr(learning_rate),
-            )
+        _validate.check(
+            learning_rate is None,
+            "learning_rate",
+            "be None when optimizer is an optax.GradientTransformation (it already holds its learning rate)",
+            repr(learning_rate),
+        )
         return optimizer
     if isinstance(optimizer, str):
         return OPTIMIZERS[_validate.choice(optimizer, "optimizer", tuple(OPTIMIZERS))]
@@ -161,8 +160,7 @@ def switch_optimizer(
             "be a sequence of optax.GradientTransformation (a list, even of one)",
             type(optimizers).__name__,
         )
-    if len(optimizers) == 0:
-        _validate.fail(ValueError, "optimizers", "be a non-empty sequence of optax.GradientTransformation", "[]")
+    _validate.check(len(optimizers) != 0, "optimizers", "be a non-empty sequence of optax.GradientTransformation", "[]")
     opts = tuple(check_transformation(opt, f"optimizers[{i}]") for i, opt in enumerate(optimizers))
 
     def init(params):

@@ -31,12 +31,10 @@ def check_keys(keys: object) -> jax.Array:
             return keys
         if not typed and keys.dtype == np.uint32 and keys.ndim == 2 and keys.shape[0] >= 1 and keys.shape[1] == 2:
             return jnp.asarray(keys)
-        if typed or keys.dtype == np.uint32:
-            _validate.fail(ValueError, "keys", expected, f"an array of shape {keys.shape}")
+        _validate.check(not typed and keys.dtype != np.uint32, "keys", expected, f"an array of shape {keys.shape}")
         _validate.fail(TypeError, "keys", expected, f"an array of dtype {keys.dtype}")
     if isinstance(keys, (list, tuple)):
-        if len(keys) == 0:
-            _validate.fail(ValueError, "keys", expected, f"an empty {type(keys).__name__}")
+        _validate.check(len(keys) != 0, "keys", expected, f"an empty {type(keys).__name__}")
         checked = [_validate.key(k, f"keys[{i}]") for i, k in enumerate(keys)]
         if len({(k.dtype, k.shape) for k in checked}) > 1:
             _validate.fail(
@@ -77,16 +75,14 @@ def check_made(make_params: Callable | tuple[Callable, ...], key: jax.ShapeDtype
     makers = make_params if isinstance(make_params, tuple) else (make_params,)
     made = [jax.eval_shape(m, key) for m in makers]
     for i, other in enumerate(made[1:], start=1):
-        if jax.tree.structure(other) != jax.tree.structure(made[0]) or jax.tree.leaves(other) != jax.tree.leaves(
-            made[0]
-        ):
-            _validate.fail(
-                ValueError,
-                f"make_params[{i}]",
-                "return parameters of the same structure, shapes and dtypes as make_params[0] "
-                "(all runs are trained as one batch)",
-                f"{jax.tree.map(lambda v: v.shape, other)} against {jax.tree.map(lambda v: v.shape, made[0])}",
-            )
+        _validate.check(
+            jax.tree.structure(other) == jax.tree.structure(made[0])
+            and jax.tree.leaves(other) == jax.tree.leaves(made[0]),
+            f"make_params[{i}]",
+            "return parameters of the same structure, shapes and dtypes as make_params[0]"
+            " (all runs are trained as one batch)",
+            f"{jax.tree.map(lambda v: v.shape, other)} against {jax.tree.map(lambda v: v.shape, made[0])}",
+        )
     return made[0]
 
 
@@ -180,19 +176,17 @@ def sweep(
     keys = check_keys(keys)
     if isinstance(learning_rates, (str, bytes)) or not isinstance(learning_rates, (Sequence, np.ndarray, jax.Array)):
         _validate.fail(TypeError, "learning_rates", "be a non-empty sequence of positive numbers", repr(learning_rates))
-    if len(learning_rates) == 0:
-        _validate.fail(ValueError, "learning_rates", "be a non-empty sequence of positive numbers", "[]")
+    _validate.check(len(learning_rates) != 0, "learning_rates", "be a non-empty sequence of positive numbers", "[]")
     try:
         lr_array = np.asarray(learning_rates, dtype=float)
     except (TypeError, ValueError):
         _validate.fail(TypeError, "learning_rates", "hold numbers", repr(learning_rates))
-    if lr_array.ndim not in (1, 2) or lr_array.shape[-1] == 0:
-        _validate.fail(
-            ValueError,
-            "learning_rates",
-            "be a sequence of positive numbers (or, with a list of activations, one row per activation)",
-            f"shape {lr_array.shape}",
-        )
+    _validate.check(
+        lr_array.ndim in (1, 2) and lr_array.shape[-1] != 0,
+        "learning_rates",
+        "be a sequence of positive numbers (or, with a list of activations, one row per activation)",
+        f"shape {lr_array.shape}",
+    )
     for idx, v in np.ndenumerate(lr_array):
         check_lr(float(v), "learning_rates[" + ", ".join(map(str, idx)) + "]")
     lrs = lr_array[-1] if lr_array.ndim == 2 else lr_array
@@ -200,21 +194,19 @@ def sweep(
     apply = check_apply(apply)
     multi = isinstance(activation, (list, tuple))
     if multi:
-        if len(activation) == 0:
-            _validate.fail(ValueError, "activation", "be a name, a callable, or a non-empty list of them", "[]")
+        _validate.check(len(activation) != 0, "activation", "be a name, a callable, or a non-empty list of them", "[]")
         activation = tuple(activation)
         for i, a in enumerate(activation):
             resolve(a, name=f"activation[{i}]")
     elif activation is not None:
         resolve(activation)
-    if lr_array.ndim == 2 and (not multi or lr_array.shape[0] != len(activation)):
-        _validate.fail(
-            ValueError,
-            "activation",
-            f"be a list of {lr_array.shape[0]} activations for "
-            f"learning_rates of shape {lr_array.shape} (one row per activation)",
-            repr(activation),
-        )
+    _validate.check(
+        lr_array.ndim != 2 or (multi and lr_array.shape[0] == len(activation)),
+        "activation",
+        f"be a list of {lr_array.shape[0]} activations for learning_rates of shape {lr_array.shape}"
+        " (one row per activation)",
+        repr(activation),
+    )
     make_params = check_makers(make_params, len(activation) if multi else None)
     lr_grid = lr_array.astype(np.float32)
     steps = _validate.integer(steps, "steps", minimum=1)
@@ -283,8 +275,9 @@ def first_step_below(values: ArrayLike, threshold: float) -> np.ndarray:
     """
     _validate.real_dtype(values, "values")
     v = np.asarray(values, dtype=float)
-    if v.ndim < 1 or v.shape[-1] < 1:
-        _validate.fail(ValueError, "values", "have shape (..., steps) with steps >= 1", f"shape {v.shape}")
+    _validate.check(
+        v.ndim >= 1 and v.shape[-1] >= 1, "values", "have shape (..., steps) with steps >= 1", f"shape {v.shape}"
+    )
     threshold = _validate.number(threshold, "threshold", finite=False, expected="a number")
     hit = v <= threshold
     first = np.argmax(hit, axis=-1).astype(float)
