@@ -124,13 +124,18 @@ def check_eval(
         pairs = {"eval": eval_data}
     sets = {}
     for name, pair in pairs.items():
-        if not isinstance(name, str) or not name.isidentifier():
-            _validate.fail(TypeError, "eval_data", expected + " with names such as 'test'", f"the name {name!r}")
+        _validate.check_type(
+            isinstance(name, str) and name.isidentifier(),
+            "eval_data",
+            expected + " with names such as 'test'",
+            f"the name {name!r}",
+        )
         where = "eval_data" if name == "eval" and not isinstance(eval_data, Mapping) else f"eval_data[{name!r}]"
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            _validate.fail(TypeError, where, "be a pair (X_eval, y_eval)", type(pair).__name__)
+        _validate.check_type(
+            isinstance(pair, (tuple, list)) and len(pair) == 2, where, "be a pair (X_eval, y_eval)", type(pair).__name__
+        )
         names = ("X_eval", "y_eval") if where == "eval_data" else (f"{where}[0]", f"{where}[1]")
-        sets[name] = check_data(params, *pair, forward, loss, names=names)
+        sets[name] = check_data(params, pair[0], pair[1], forward, loss, names=names)
     eval_every = 1 if eval_every is None else _validate.integer(eval_every, "eval_every", minimum=1)
     _validate.check(steps % eval_every == 0, "eval_every", f"divide steps={steps}", f"eval_every={eval_every}")
     return eval_every, sets
@@ -157,10 +162,12 @@ def prepare(
     X, y = check_data(params, X, y, forward, loss)
     batch_size = check_batch(batch_size, X.shape[0])
     eval_every, eval_sets = check_eval(eval_data, eval_every, steps, params, forward, loss)
-    if record is not None and not callable(record):
-        _validate.fail(
-            TypeError, "record", "be a function record(params, grads) -> dict, or None", type(record).__name__
-        )
+    _validate.check_type(
+        record is None or callable(record),
+        "record",
+        "be a function record(params, grads) -> dict, or None",
+        type(record).__name__,
+    )
     spec = dict(
         apply=apply,
         activation=activation,
@@ -277,5 +284,5 @@ def fit(
     )
     if key is not None:
         key = _validate.key(key)
-    batches = None if batch_size is None else minibatches(key, X.shape[0], batch_size, steps)
+    batches = None if batch_size is None or key is None else minibatches(key, X.shape[0], batch_size, steps)
     return jitted_run(params, X, y, batches, jnp.float32(lr), jnp.int32(0), eval_sets, **spec)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -56,14 +56,13 @@ def check_loss(loss: object) -> str:
 
 
 def check_apply(apply: object) -> Callable:
-    if not callable(apply):
-        _validate.fail(
-            TypeError,
-            "apply",
-            "be a function apply(params, x, activation=...) such as relulab.nets.mlp_apply",
-            type(apply).__name__,
-        )
-    return apply
+    _validate.check_type(
+        callable(apply),
+        "apply",
+        "be a function apply(params, x, activation=...) such as relulab.nets.mlp_apply",
+        type(apply).__name__,
+    )
+    return cast(Callable, apply)
 
 
 def bind_activation(apply: Callable, activation: Any) -> Callable:
@@ -85,13 +84,12 @@ def check_data(
         f"shape {X.shape}",
     )
     n = X.shape[0]
-    if _validate.real_dtype(y, yname, quiet=True) is None:
-        _validate.fail(
-            TypeError,
-            yname,
-            "hold integer labels or float targets",
-            f"dtype {y.dtype if hasattr(y, 'dtype') else np.asarray(y).dtype}",
-        )
+    _validate.check_type(
+        _validate.real_dtype(y, yname, quiet=True) is not None,
+        yname,
+        "hold integer labels or float targets",
+        f"dtype {(y.dtype if hasattr(y, 'dtype') else np.asarray(y).dtype)}",
+    )
     y = jnp.asarray(y)
     try:
         out = jax.eval_shape(forward, params, jax.ShapeDtypeStruct((1, *X.shape[1:]), X.dtype))
@@ -105,8 +103,12 @@ def check_data(
     )
     k = out.shape[1]
     if loss == "cross_entropy" or jnp.issubdtype(y.dtype, jnp.integer):
-        if not jnp.issubdtype(y.dtype, jnp.integer):
-            _validate.fail(TypeError, yname, f"hold integer class labels for loss {loss!r}", f"dtype {y.dtype}")
+        _validate.check_type(
+            jnp.issubdtype(y.dtype, jnp.integer),
+            yname,
+            f"hold integer class labels for loss {loss!r}",
+            f"dtype {y.dtype}",
+        )
         _validate.check(
             y.shape == (n,), yname, f"be integer labels of shape ({n},) to match {xname}", f"shape {y.shape}"
         )

@@ -86,14 +86,12 @@ def make_step(
 def opt_factory(optimizer: Any, learning_rate: Any, *, allow_instance: bool) -> Any:
     """Return a hashable optimiser spec: a factory lr -> transformation, or a transformation."""
     if isinstance(optimizer, optax.GradientTransformation):
-        if not allow_instance:
-            _validate.fail(
-                TypeError,
-                "optimizer",
-                "be a name or a callable learning_rate -> "
-                "optax.GradientTransformation here (the learning rate is swept)",
-                "a GradientTransformation instance",
-            )
+        _validate.check_type(
+            allow_instance,
+            "optimizer",
+            "be a name or a callable learning_rate -> optax.GradientTransformation here (the learning rate is swept)",
+            "a GradientTransformation instance",
+        )
         _validate.check(
             learning_rate is None,
             "learning_rate",
@@ -103,14 +101,13 @@ def opt_factory(optimizer: Any, learning_rate: Any, *, allow_instance: bool) -> 
         return optimizer
     if isinstance(optimizer, str):
         return OPTIMIZERS[_validate.choice(optimizer, "optimizer", tuple(OPTIMIZERS))]
-    if not callable(optimizer):
-        _validate.fail(
-            TypeError,
-            "optimizer",
-            f"be a name ({', '.join(OPTIMIZERS)}), a callable learning_rate -> "
-            "optax.GradientTransformation, or a GradientTransformation",
-            type(optimizer).__name__,
-        )
+    _validate.check_type(
+        callable(optimizer),
+        "optimizer",
+        f"be a name ({', '.join(OPTIMIZERS)}), a callable learning_rate -> optax.GradientTransformation,"
+        " or a GradientTransformation",
+        type(optimizer).__name__,
+    )
     return optimizer
 
 
@@ -153,13 +150,12 @@ def switch_optimizer(
     [[5.0, 3.2, 2.05], [5.0, 4.42, 3.88]]
     """
     # a GradientTransformation is itself a (named) tuple: reject it by name
-    if isinstance(optimizers, (str, bytes, optax.GradientTransformation)) or not isinstance(optimizers, Sequence):
-        _validate.fail(
-            TypeError,
-            "optimizers",
-            "be a sequence of optax.GradientTransformation (a list, even of one)",
-            type(optimizers).__name__,
-        )
+    _validate.check_type(
+        not isinstance(optimizers, (str, bytes, optax.GradientTransformation)) and isinstance(optimizers, Sequence),
+        "optimizers",
+        "be a sequence of optax.GradientTransformation (a list, even of one)",
+        type(optimizers).__name__,
+    )
     _validate.check(len(optimizers) != 0, "optimizers", "be a non-empty sequence of optax.GradientTransformation", "[]")
     opts = tuple(check_transformation(opt, f"optimizers[{i}]") for i, opt in enumerate(optimizers))
 
