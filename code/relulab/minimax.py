@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import linprog, minimize
+from scipy.optimize import linprog, minimize  # type: ignore[import-untyped]
 
 from . import _validate
 
