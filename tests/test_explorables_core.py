@@ -207,8 +207,9 @@ def test_degenerate_1d(core, name):
 
 def test_tolerances_are_relulabs(core):
     constants = core("constants")
-    assert constants["DEFAULT_RTOL_1D"] == default_tolerance(regions.count_pieces_1d)
-    assert constants["DEFAULT_TOL_2D"] == default_tolerance(regions.count_regions_2d)
+    assert constants["DEFAULT_RTOL"] == regions.DEFAULT_RTOL
+    assert constants["DEFAULT_RTOL"] == default_tolerance(regions.count_pieces_1d)
+    assert constants["DEFAULT_RTOL"] == default_tolerance(regions.count_regions_2d)
 
 
 def test_errors_name_the_argument(core):

@@ -8,6 +8,8 @@ float64 NumPy forward pass and a dense grid.
 
 from __future__ import annotations
 
+import warnings
+
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -347,3 +349,14 @@ def test_bad_options_raise():
         breakpoints_1d(ABS, -1.0, 1.0, rtol="small")
     with pytest.raises(TypeError, match="merge must be True or False, got int 1"):
         pieces_1d(ABS, -1.0, 1.0, merge=1)
+
+
+@pytest.mark.parametrize("w", [1e-310, 5e-324])
+@pytest.mark.parametrize("b", [1.0, -1.0])
+def test_a_subnormal_slope_puts_its_kink_beyond_every_float(w, b):
+    """The unit's zero -b / w overflows: no kink in any interval, one piece, and no floating-point warning."""
+    params = [(np.array([[w]]), np.array([b])), (np.array([[1.0]]), np.array([0.0]))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert count_pieces_1d(params, -3.0, 3.0) == 1
+        assert len(breakpoints_1d(params, -1e300, 1e300)) == 0

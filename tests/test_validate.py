@@ -158,11 +158,6 @@ def test_instance_names_the_type_that_came():
 
 # ------------------------------------------------------------------ the rule, applied everywhere
 
-# relulab.train is being rebuilt on one training primitive (issue 22 item 1) by another change,
-# which moves its checks onto these helpers; until then its files still call fail() directly.
-# The set may only shrink: a file listed here that no longer calls fail() fails the test below.
-NOT_YET_CONVERTED = {"train/_fit.py", "train/_losses.py", "train/_scan.py", "train/_step.py", "train/_sweep.py"}
-
 
 def _hand_picked_errors(path: Path) -> list[str]:
     """Calls of ``_validate.fail`` and ``raise TypeError/ValueError(...)`` in one module."""
@@ -179,18 +174,13 @@ def _hand_picked_errors(path: Path) -> list[str]:
 
 def test_no_module_picks_an_exception_type_by_hand():
     """Every check goes through a helper of _validate, which picks TypeError or ValueError by the rule."""
-    offenders, still_listed = [], []
+    offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE).as_posix()
         if rel == "_validate.py":
             continue
-        found = _hand_picked_errors(path)
-        if rel in NOT_YET_CONVERTED:
-            still_listed += [] if found else [rel]
-        elif found:
-            offenders += [f"{rel} {f}" for f in found]
+        offenders += [f"{rel} {f}" for f in _hand_picked_errors(path)]
     assert not offenders, "checks that pick an exception type by hand:\n" + "\n".join(offenders)
-    assert not still_listed, f"{still_listed} follow the rule now: remove them from NOT_YET_CONVERTED"
 
 
 def test_the_scanner_finds_hand_picked_errors(tmp_path):

@@ -106,6 +106,34 @@ def check(ok: Any, name: str, expected: str, got: str) -> None:
         fail(ValueError, name, expected, got)
 
 
+def check_type(ok: Any, name: str, expected: str, got: str) -> None:
+    """``TypeError("<name> must <expected>, got <got>")`` unless ``ok``.
+
+    For a rule about a kind of value that one ``isinstance`` cannot state (what a user's function
+    returned, keys that must all be of one kind), the type-side twin of :func:`check`.
+
+    >>> check_type(isinstance((1, 2), tuple), "loss_fn", "return a pair (loss, aux)", "tuple")
+    >>> check_type(isinstance(1.0, tuple), "loss_fn", "return a pair (loss, aux)", "float")
+    Traceback (most recent call last):
+    ...
+    TypeError: loss_fn must return a pair (loss, aux), got float
+    """
+    if not ok:
+        fail(TypeError, name, expected, got)
+
+
+def wrong_type(name: str, expected: str, got: str) -> NoReturn:
+    """``TypeError("<name> must <expected>, got <got>")``: for the end of a function that has
+    tried every kind of value it accepts (an array, a list, ...) and returns from each.
+
+    >>> wrong_type("keys", "be an array or a list of PRNG keys", "str")
+    Traceback (most recent call last):
+    ...
+    TypeError: keys must be an array or a list of PRNG keys, got str
+    """
+    fail(TypeError, name, expected, got)
+
+
 def instance(value: Any, types: type | tuple[type, ...], name: str, expected: str) -> Any:
     """``value`` if it is an instance of ``types``, else ``TypeError`` (``expected`` says what
     belongs there, e.g. ``"be a matplotlib Figure"``)."""

@@ -439,7 +439,9 @@ SYNTAX = [
 GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)")
 
 
-BOX = re.compile(r"(?ms)^:::\{admonition\}[ \t]*(?P<title>[^\n]*)\n(?P<options>(?::[\w-]+:[^\n]*\n)*)(?P<body>.*?)^:::[ \t]*$")
+BOX = re.compile(
+    r"(?ms)^:::\{admonition\}[ \t]*(?P<title>[^\n]*)\n(?P<options>(?::[\w-]+:[^\n]*\n)*)(?P<body>.*?)^:::[ \t]*$"
+)
 
 
 def first_screen_expectations(text: str) -> tuple[list[str], set[str]]:

@@ -79,7 +79,8 @@ def chapter(browser, site_url):
     for context, load in opened:
         context.close()
         assert not load.console_errors, load.console_errors
-        assert not load.unrouted, f"requests to other origins: {load.unrouted}"
+        assert not load.external, f"requests to other origins: {load.external}"
+        assert not load.failed, f"failed loads: {load.failed}"
 
 
 def set_learning_rate(page, view: str, rate: float) -> None:

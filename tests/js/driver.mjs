@@ -9,7 +9,7 @@ const ops = {
   breakpoints1d: (...a) => core.breakpoints1d(...a),
   regions2d: (...a) => core.regions2d(...a),
   activation: (name, xs) => xs.map((x) => [core.ACTIVATIONS[name].f(x), core.ACTIVATIONS[name].df(x)]),
-  constants: () => ({ DEFAULT_RTOL_1D: core.DEFAULT_RTOL_1D, DEFAULT_TOL_2D: core.DEFAULT_TOL_2D }),
+  constants: () => ({ DEFAULT_RTOL: core.DEFAULT_RTOL }),
 };
 
 const rl = createInterface({ input: process.stdin, terminal: false });

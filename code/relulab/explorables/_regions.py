@@ -132,9 +132,12 @@ class ActivationRegions(Explorable):
             h = np.maximum(h @ W + b, 0.0)
         values = (h @ params[-1][0] + params[-1][1])[:, 0]
         fig, ax = plots.figure(figsize=(4.6, 4.4))
-        ax.add_collection(
-            PolyCollection([v for v, _ in polys], array=values, cmap="cividis", edgecolors="black", linewidths=0.4)
+        top = float(np.abs(values).max()) or 1.0
+        coll = PolyCollection(
+            [v for v, _ in polys], array=values, cmap=plots.sign_cmap(), edgecolors="black", linewidths=0.4
         )
+        coll.set_clim(-top, top)  # symmetric: white is an output of 0, as in the view
+        ax.add_collection(coll)
         ax.plot(*self.point, "o", color=plots.PALETTE["vermillion"], mec="white", ms=8)
         b = self.box
         ax.set(xlim=b[:2], ylim=b[2:], aspect="equal", xlabel="$x_1$", ylabel="$x_2$")

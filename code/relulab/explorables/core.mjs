@@ -7,10 +7,8 @@
 // tolerances and the same degenerate-case rules, so that they return the same numbers;
 // tests/test_explorables_core.py checks this on generated networks.
 
-/** Default relative tolerance of `breakpoints1d` (relulab.regions.DEFAULT_RTOL, the default of its `rtol`). */
-export const DEFAULT_RTOL_1D = 1e-9;
-/** Default relative tolerance of `regions2d` (relulab.regions.DEFAULT_RTOL, the default of its `rtol`). */
-export const DEFAULT_TOL_2D = 1e-9;
+/** Default relative tolerance `rtol` of `breakpoints1d` and `regions2d` (relulab.regions.DEFAULT_RTOL). */
+export const DEFAULT_RTOL = 1e-9;
 /** Vertex-rounding floor of `regions2d`, in units of machine epsilon times the box size (relulab's FLOOR_EPS). */
 export const FLOOR_EPS = 100;
 const EPS = 2.220446049250313e-16; // float64 machine epsilon, numpy.finfo(float64).eps
@@ -312,7 +310,7 @@ function trace1d(params, scale, rtol) {
  * @param {number} hi
  * @param {number} [rtol] relative tolerance, in [0, 1e-3)
  */
-export function breakpoints1d(params, lo, hi, rtol = DEFAULT_RTOL_1D) {
+export function breakpoints1d(params, lo, hi, rtol = DEFAULT_RTOL) {
   checkParams(params, { nIn: 1, nOut: 1 });
   checkNumber(lo, "lo"); checkNumber(hi, "hi");
   if (!(lo < hi)) throw new RangeError(`lo must be below hi (lo < hi), got lo=${lo} and hi=${hi}`);
@@ -377,12 +375,12 @@ function splitPolygon(V, z, pos, neg) {
  * output on the region equal to `grad[0] x + grad[1] y + offset` (its first output, for the local linear map).
  * @param {Array} params a network with two inputs
  * @param {number[]} box [xmin, xmax, ymin, ymax]
- * @param {number} [tol] relative tolerance, in [0, 1e-3)
+ * @param {number} [rtol] relative tolerance, in [0, 1e-3)
  */
-export function regions2d(params, box, tol = DEFAULT_TOL_2D) {
+export function regions2d(params, box, rtol = DEFAULT_RTOL) {
   checkParams(params, { nIn: 2 });
   checkBox(box);
-  checkTol(tol, "tol");
+  checkTol(rtol, "rtol");
   const floor = FLOOR_EPS * EPS * Math.max(...box.map(Math.abs));
   // a region: polygon V, the previous layer's output x @ A + c on it (A: 2 rows), the same with |.|, pattern
   let regions = [{
@@ -405,7 +403,7 @@ export function regions2d(params, box, tol = DEFAULT_TOL_2D) {
         const fl = floor * (m0 + m1);
         for (const [px, py] of r.V) {
           const z = px * a0 + py * a1 + c0;
-          const t = tol * (Math.abs(px) * m0 + Math.abs(py) * m1 + mc) + fl;
+          const t = rtol * (Math.abs(px) * m0 + Math.abs(py) * m1 + mc) + fl;
           if (z > t) anyPos = true; else if (z < -t) anyNeg = true;
         }
         act[j] = anyPos;
@@ -425,7 +423,7 @@ export function regions2d(params, box, tol = DEFAULT_TOL_2D) {
           for (let i = 0; i < k; i++) {
             const px = V[i][0], py = V[i][1];
             const zi = px * a0 + py * a1 + c0;
-            const t = tol * (Math.abs(px) * m0 + Math.abs(py) * m1 + mc) + fl;
+            const t = rtol * (Math.abs(px) * m0 + Math.abs(py) * m1 + mc) + fl;
             z[i] = zi;
             if (zi > t) { pos[i] = 1; ap = true; } else if (zi < -t) { neg[i] = 1; an = true; }
           }

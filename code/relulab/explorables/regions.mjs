@@ -3,13 +3,14 @@
 // region, activation pattern and the local linear map the network computes there; change one first-layer
 // unit's weights (w1, w2, b) and the regions are recomputed at once. State: params, box, point, unit.
 import * as core from "./core.mjs";
-import { Handle, fmt, fmtPlain, html, liveRegion, onWidth, pointerIn, scale, svg, ticks, useTheme } from "./ui.mjs";
+import { Handle, SIGN, fmt, fmtPlain, html, liveRegion, onWidth, pointerIn, scale, svg, ticks, useTheme } from "./ui.mjs";
 
 const copy = (p) => p.map(([W, b]) => [W.map((r) => r.slice()), b.slice()]);
 const CANVAS_ABOVE = 1000; // more regions than this are painted on a canvas instead of SVG paths
 const LEVELS = 48; // colour levels of the output (one SVG path each)
-// cividis, five stops (the colour map of the chapter's static region figure)
-const STOPS = [[0, 32, 77], [65, 77, 107], [124, 123, 120], [188, 175, 111], [255, 234, 70]];
+// the book's sign colours (relulab.plots.sign_cmap): negative blue, zero white, positive vermillion
+const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+const STOPS = [hex(SIGN.negative), hex(SIGN.zero), hex(SIGN.positive)];
 function colour(t) {
   const s = Math.min(0.9999, Math.max(0, t)) * (STOPS.length - 1);
   const i = Math.floor(s), f = s - i;
@@ -143,8 +144,8 @@ function render({ model, el }) {
       const c = centroid(r.polygon);
       return r.grad[0] * c[0] + r.grad[1] * c[1] + r.offset;
     });
-    const lo = Math.min(...vals), hi = Math.max(...vals);
-    const t = (v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5);
+    const top = Math.max(...vals.map(Math.abs)); // symmetric about 0: white is an output of 0
+    const t = (v) => (top > 0 ? 0.5 + v / (2 * top) : 0.5);
     if (regions.length > CANVAS_ABOVE) {
       pool.forEach((p) => p.setAttribute("d", "M0 0"));
       if (!canvas) {
@@ -180,7 +181,7 @@ function render({ model, el }) {
     count.textContent = `${regions.length} activation regions`;
     el.dataset.count = String(regions.length);
     const n = params.slice(0, -1).map(([, b]) => b.length);
-    countRest.textContent = ` in the box [${fmt(box[0], 1)}, ${fmt(box[1], 1)}] \u00d7 [${fmt(box[2], 1)}, ${fmt(box[3], 1)}] (network 2 \u2192 ${n.join(" \u2192 ")} \u2192 1; colour: the output on each region).`;
+    countRest.textContent = ` in the box [${fmt(box[0], 1)}, ${fmt(box[1], 1)}] \u00d7 [${fmt(box[2], 1)}, ${fmt(box[3], 1)}] (network 2 \u2192 ${n.join(" \u2192 ")} \u2192 1; colour: the output on each region, blue negative, white 0, vermillion positive).`;
     if (regions.length !== lastCount) { lastCount = regions.length; }
     locate();
     if (details.open) table();

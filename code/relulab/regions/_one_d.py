@@ -106,7 +106,8 @@ def _trace_1d(
         MZS, MZC = MS @ np.abs(W), MC @ np.abs(W) + np.abs(b)
         # 1. zeros of each unit's pre-activation strictly inside each interval
         nonflat = np.abs(ZS) > rtol * MZS
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # a zero beyond the largest float (a subnormal slope) overflows to +-inf: outside every interval
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             roots = np.where(nonflat, 0.0 - ZC / np.where(nonflat, ZS, 1.0), np.nan)
         a, bb = knots[:-1, None], knots[1:, None]
         with np.errstate(invalid="ignore"):

@@ -109,33 +109,35 @@ def check_eval(
 ) -> tuple[int | None, dict[str, tuple[jax.Array, jax.Array]]]:
     """``(eval_every, sets)``: the evaluation interval and the named evaluation sets ({} for none)."""
     if eval_data is None:
-        if eval_every is not None:
-            _validate.fail(
-                ValueError,
-                "eval_every",
-                "be None without eval_data (it is only meaningful with eval_data=(X_eval, y_eval))",
-                repr(eval_every),
-            )
+        _validate.check(
+            eval_every is None,
+            "eval_every",
+            "be None without eval_data (it is only meaningful with eval_data=(X_eval, y_eval))",
+            repr(eval_every),
+        )
         return None, {}
     expected = "be a pair (X_eval, y_eval) or a dict of such pairs, e.g. {'test': (X_test, y_test)}"
     if isinstance(eval_data, Mapping):
-        if len(eval_data) == 0:
-            _validate.fail(ValueError, "eval_data", expected, "an empty dict")
+        _validate.check(len(eval_data) != 0, "eval_data", expected, "an empty dict")
         pairs = dict(eval_data)
     else:
         pairs = {"eval": eval_data}
     sets = {}
     for name, pair in pairs.items():
-        if not isinstance(name, str) or not name.isidentifier():
-            _validate.fail(TypeError, "eval_data", expected + " with names such as 'test'", f"the name {name!r}")
+        _validate.check_type(
+            isinstance(name, str) and name.isidentifier(),
+            "eval_data",
+            expected + " with names such as 'test'",
+            f"the name {name!r}",
+        )
         where = "eval_data" if name == "eval" and not isinstance(eval_data, Mapping) else f"eval_data[{name!r}]"
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            _validate.fail(TypeError, where, "be a pair (X_eval, y_eval)", type(pair).__name__)
+        _validate.check_type(
+            isinstance(pair, (tuple, list)) and len(pair) == 2, where, "be a pair (X_eval, y_eval)", type(pair).__name__
+        )
         names = ("X_eval", "y_eval") if where == "eval_data" else (f"{where}[0]", f"{where}[1]")
-        sets[name] = check_data(params, *pair, forward, loss, names=names)
+        sets[name] = check_data(params, pair[0], pair[1], forward, loss, names=names)
     eval_every = 1 if eval_every is None else _validate.integer(eval_every, "eval_every", minimum=1)
-    if steps % eval_every:
-        _validate.fail(ValueError, "eval_every", f"divide steps={steps}", f"eval_every={eval_every}")
+    _validate.check(steps % eval_every == 0, "eval_every", f"divide steps={steps}", f"eval_every={eval_every}")
     return eval_every, sets
 
 
@@ -160,10 +162,12 @@ def prepare(
     X, y = check_data(params, X, y, forward, loss)
     batch_size = check_batch(batch_size, X.shape[0])
     eval_every, eval_sets = check_eval(eval_data, eval_every, steps, params, forward, loss)
-    if record is not None and not callable(record):
-        _validate.fail(
-            TypeError, "record", "be a function record(params, grads) -> dict, or None", type(record).__name__
-        )
+    _validate.check_type(
+        record is None or callable(record),
+        "record",
+        "be a function record(params, grads) -> dict, or None",
+        type(record).__name__,
+    )
     spec = dict(
         apply=apply,
         activation=activation,
@@ -180,8 +184,7 @@ def check_batch(batch_size: Any, n: int) -> int | None:
     if batch_size is None:
         return None
     batch_size = _validate.integer(batch_size, "batch_size", minimum=1)
-    if batch_size > n:
-        _validate.fail(ValueError, "batch_size", f"be at most the number of examples {n}", str(batch_size))
+    _validate.check(batch_size <= n, "batch_size", f"be at most the number of examples {n}", str(batch_size))
     return batch_size
 
 
@@ -273,9 +276,13 @@ def fit(
     X, y, batch_size, eval_sets, spec = prepare(
         params, X, y, apply, activation, loss, opt, steps, batch_size, eval_data, eval_every, record
     )
-    if batch_size is not None and key is None:
-        _validate.fail(ValueError, "key", "be given (e.g. key=jax.random.key(0)) when batch_size is set", "None")
+    _validate.check(
+        batch_size is None or key is not None,
+        "key",
+        "be given (e.g. key=jax.random.key(0)) when batch_size is set",
+        "None",
+    )
     if key is not None:
         key = _validate.key(key)
-    batches = None if batch_size is None else minibatches(key, X.shape[0], batch_size, steps)
+    batches = None if batch_size is None or key is None else minibatches(key, X.shape[0], batch_size, steps)
     return jitted_run(params, X, y, batches, jnp.float32(lr), jnp.int32(0), eval_sets, **spec)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -56,14 +56,13 @@ def check_loss(loss: object) -> str:
 
 
 def check_apply(apply: object) -> Callable:
-    if not callable(apply):
-        _validate.fail(
-            TypeError,
-            "apply",
-            "be a function apply(params, x, activation=...) such as relulab.nets.mlp_apply",
-            type(apply).__name__,
-        )
-    return apply
+    _validate.check_type(
+        callable(apply),
+        "apply",
+        "be a function apply(params, x, activation=...) such as relulab.nets.mlp_apply",
+        type(apply).__name__,
+    )
+    return cast(Callable, apply)
 
 
 def bind_activation(apply: Callable, activation: Any) -> Callable:
@@ -78,59 +77,59 @@ def check_data(
     """Validate a dataset against the model's output shape and the loss."""
     xname, yname = names
     X = _validate.float_array(X, xname)
-    if X.ndim < 2 or X.shape[0] < 1:
-        _validate.fail(
-            ValueError,
-            xname,
-            "be a batch of inputs with a leading example axis, shape (n, ...) with n >= 1",
-            f"shape {X.shape}",
-        )
+    _validate.check(
+        X.ndim >= 2 and X.shape[0] >= 1,
+        xname,
+        "be a batch of inputs with a leading example axis, shape (n, ...) with n >= 1",
+        f"shape {X.shape}",
+    )
     n = X.shape[0]
-    if _validate.real_dtype(y, yname, quiet=True) is None:
-        _validate.fail(
-            TypeError,
-            yname,
-            "hold integer labels or float targets",
-            f"dtype {y.dtype if hasattr(y, 'dtype') else np.asarray(y).dtype}",
-        )
+    _validate.check_type(
+        _validate.real_dtype(y, yname, quiet=True) is not None,
+        yname,
+        "hold integer labels or float targets",
+        f"dtype {(y.dtype if hasattr(y, 'dtype') else np.asarray(y).dtype)}",
+    )
     y = jnp.asarray(y)
     try:
         out = jax.eval_shape(forward, params, jax.ShapeDtypeStruct((1, *X.shape[1:]), X.dtype))
     except (ValueError, TypeError) as err:
         raise type(err)(f"{xname} of shape {X.shape} does not fit the model: {err}") from None
-    if len(out.shape) != 2:
-        _validate.fail(
-            ValueError,
-            "apply",
-            f"return outputs of shape (batch, n_out) for {xname} of shape (batch, ...)",
-            f"{out.shape} for a batch of one",
-        )
+    _validate.check(
+        len(out.shape) == 2,
+        "apply",
+        f"return outputs of shape (batch, n_out) for {xname} of shape (batch, ...)",
+        f"{out.shape} for a batch of one",
+    )
     k = out.shape[1]
     if loss == "cross_entropy" or jnp.issubdtype(y.dtype, jnp.integer):
-        if not jnp.issubdtype(y.dtype, jnp.integer):
-            _validate.fail(TypeError, yname, f"hold integer class labels for loss {loss!r}", f"dtype {y.dtype}")
-        if y.shape != (n,):
-            _validate.fail(ValueError, yname, f"be integer labels of shape ({n},) to match {xname}", f"shape {y.shape}")
+        _validate.check_type(
+            jnp.issubdtype(y.dtype, jnp.integer),
+            yname,
+            f"hold integer class labels for loss {loss!r}",
+            f"dtype {y.dtype}",
+        )
+        _validate.check(
+            y.shape == (n,), yname, f"be integer labels of shape ({n},) to match {xname}", f"shape {y.shape}"
+        )
         y = y.astype(jnp.int32)
         if not isinstance(y, jax.core.Tracer):
             n_classes = 2 if k == 1 else k
             labels = np.asarray(y)  # NumPy: an eager jnp.min would compile a program
             lo, hi = int(labels.min()), int(labels.max())
-            if lo < 0 or hi >= n_classes:
-                _validate.fail(
-                    ValueError,
-                    f"{yname} labels",
-                    f"lie in 0..{n_classes - 1} for a model with {k} output(s)",
-                    f"labels in {lo}..{hi}",
-                )
+            _validate.check(
+                lo >= 0 and hi < n_classes,
+                f"{yname} labels",
+                f"lie in 0..{n_classes - 1} for a model with {k} output(s)",
+                f"labels in {lo}..{hi}",
+            )
         return X, y
-    if y.shape != (n, k):
-        _validate.fail(
-            ValueError,
-            yname,
-            f"be float targets of shape ({n}, {k}) to match the model's output for {xname}",
-            f"shape {y.shape}" + (f"; reshape with {yname}[:, None]" if y.shape == (n,) and k == 1 else ""),
-        )
+    _validate.check(
+        y.shape == (n, k),
+        yname,
+        f"be float targets of shape ({n}, {k}) to match the model's output for {xname}",
+        f"shape {y.shape}" + (f"; reshape with {yname}[:, None]" if y.shape == (n,) and k == 1 else ""),
+    )
     return X, y.astype(out.dtype)
 
 

@@ -85,15 +85,16 @@ def minibatches(key: jax.Array, n: int, batch_size: int, steps: int) -> np.ndarr
     ((5, 4), 8)
     """
     key = _validate.key(key)
-    if isinstance(key, jax.core.Tracer):
-        _validate.fail(
-            TypeError, "key", "be a concrete key (minibatches draws with NumPy: call it outside jit)", "a traced key"
-        )
+    _validate.check_type(
+        not isinstance(key, jax.core.Tracer),
+        "key",
+        "be a concrete key (minibatches draws with NumPy: call it outside jit)",
+        "a traced key",
+    )
     n = _validate.integer(n, "n", minimum=1)
     batch_size = _validate.integer(batch_size, "batch_size", minimum=1)
     steps = _validate.integer(steps, "steps", minimum=1)
-    if batch_size > n:
-        _validate.fail(ValueError, "batch_size", f"be at most the number of examples {n}", str(batch_size))
+    _validate.check(batch_size <= n, "batch_size", f"be at most the number of examples {n}", str(batch_size))
     return batch_indices(key_bits(key), n, batch_size, steps)
 
 
@@ -116,10 +117,12 @@ def batch_indices(bits: np.ndarray, n: int, batch_size: int, steps: int) -> np.n
 
 
 def check_transformation(optimizer: object, name: str = "optimizer") -> optax.GradientTransformation:
-    if not isinstance(optimizer, optax.GradientTransformation):
-        _validate.fail(
-            TypeError, name, "be an optax.GradientTransformation such as optax.sgd(0.1)", type(optimizer).__name__
-        )
+    _validate.check_type(
+        isinstance(optimizer, optax.GradientTransformation),
+        name,
+        "be an optax.GradientTransformation such as optax.sgd(0.1)",
+        type(optimizer).__name__,
+    )
     return optimizer
 
 
@@ -135,63 +138,67 @@ def _strong(v: Any) -> jax.Array:
 
 def _check_params(params: PyTree) -> PyTree:
     leaves = jax.tree_util.tree_leaves_with_path(params)
-    if not leaves:
-        _validate.fail(ValueError, "params", "hold at least one array to train", "an empty pytree")
+    _validate.check(leaves, "params", "hold at least one array to train", "an empty pytree")
     for path, leaf in leaves:
         where = "params" + jax.tree_util.keystr(path)
         dtype = _validate.real_dtype(leaf, where)
-        if not jnp.issubdtype(dtype, jnp.floating):
-            _validate.fail(
-                TypeError, where, "be a floating-point array (gradients are taken with respect to it)", f"dtype {dtype}"
-            )
+        _validate.check_type(
+            jnp.issubdtype(dtype, jnp.floating),
+            where,
+            "be a floating-point array (gradients are taken with respect to it)",
+            f"dtype {dtype}",
+        )
     return jax.tree.map(_strong, params)
 
 
 def _check_batches(batches: Any) -> tuple[int, Any]:
     """``(steps, xs)``: the number of steps and what the scan runs over."""
     if isinstance(batches, (int, np.integer)):
-        steps = _validate.integer(batches, "batches", minimum=1)  # a bool is a TypeError
-        return steps, jnp.arange(steps, dtype=jnp.int32)
+        n = _validate.integer(batches, "batches", minimum=1)  # a bool is a TypeError
+        return n, jnp.arange(n, dtype=jnp.int32)
     leaves = jax.tree_util.tree_leaves_with_path(batches)
     expected = "be a number of steps >= 1 or a pytree of arrays with a leading axis of one entry per step"
-    if not leaves:
-        _validate.fail(ValueError, "batches", expected, "an empty pytree" if batches is not None else "None")
-    steps = None
+    _validate.check(leaves, "batches", expected, "an empty pytree" if batches is not None else "None")
+    steps: int | None = None
+    first = ""
     for path, leaf in leaves:
         where = "batches" + jax.tree_util.keystr(path)
         _validate.real_dtype(leaf, where)
         shape = jnp.shape(leaf)
-        if len(shape) == 0 or shape[0] < 1:
-            _validate.fail(
-                ValueError, where, "have a leading axis of one entry per step (at least one)", f"shape {shape}"
-            )
+        _validate.check(
+            len(shape) != 0 and shape[0] >= 1,
+            where,
+            "have a leading axis of one entry per step (at least one)",
+            f"shape {shape}",
+        )
         if steps is None:
             steps, first = shape[0], where
-        elif shape[0] != steps:
-            _validate.fail(
-                ValueError, where, f"have {steps} steps on its leading axis, as {first} has", f"shape {shape}"
-            )
+        _validate.check(
+            shape[0] == steps, where, f"have {steps} steps on its leading axis, as {first} has", f"shape {shape}"
+        )
+    assert steps is not None  # leaves is not empty (checked above)
     return steps, jax.tree.map(jnp.asarray, batches)
 
 
 def _check_record(out: Any, what: str, taken: set[str]) -> set[str]:
     """The keys of a record's output: a mapping from new names to arrays."""
-    if not isinstance(out, Mapping):
-        _validate.fail(TypeError, what, "return a dict of named arrays, e.g. {'grad_norm': ...}", type(out).__name__)
+    _validate.check_type(
+        isinstance(out, Mapping), what, "return a dict of named arrays, e.g. {'grad_norm': ...}", type(out).__name__
+    )
     for name in out:
-        if not isinstance(name, str):
-            _validate.fail(TypeError, f"the keys of {what}", "be strings", repr(name))
-        if name in taken:
-            _validate.fail(
-                ValueError,
-                f"the keys of {what}",
-                f"differ from the other names in the history ({', '.join(sorted(taken))})",
-                repr(name),
-            )
+        _validate.check_type(isinstance(name, str), f"the keys of {what}", "be strings", repr(name))
+        _validate.check(
+            name not in taken,
+            f"the keys of {what}",
+            f"differ from the other names in the history ({', '.join(sorted(taken))})",
+            repr(name),
+        )
     return taken | set(out)
 
 
-def _check_outputs(loss_fn, params, batch, has_aux, record, evaluate) -> None:
+def _check_outputs(
+    loss_fn: Callable, params: Any, batch: Any, has_aux: bool, record: Callable | None, evaluate: Callable | None
+) -> None:
     """Trace one step abstractly (no computation) and check what each function returns."""
     try:
         out = jax.eval_shape(loss_fn, _struct(params), batch)
@@ -199,19 +206,22 @@ def _check_outputs(loss_fn, params, batch, has_aux, record, evaluate) -> None:
         shapes = jax.tree.map(lambda b: b.shape, batch)
         raise type(err)(f"loss_fn(params, batch) fails for a batch of shape {shapes}: {err}") from None
     if has_aux:
-        if not isinstance(out, tuple) or len(out) != 2:
-            _validate.fail(TypeError, "loss_fn", "return a pair (loss, aux) with has_aux=True", type(out).__name__)
+        _validate.check_type(
+            isinstance(out, tuple) and len(out) == 2,
+            "loss_fn",
+            "return a pair (loss, aux) with has_aux=True",
+            type(out).__name__,
+        )
         out, aux = out
     if not isinstance(out, jax.ShapeDtypeStruct):
         hint = " (or set has_aux=True for (loss, aux))" if isinstance(out, tuple) else ""
-        _validate.fail(TypeError, "loss_fn", "return a scalar loss" + hint, type(out).__name__)
-    if out.shape != () or not jnp.issubdtype(out.dtype, jnp.floating):
-        _validate.fail(
-            ValueError,
-            "loss_fn",
-            "return a scalar floating-point loss (e.g. a mean over the batch)",
-            f"shape {out.shape} and dtype {out.dtype}",
-        )
+        _validate.wrong_type("loss_fn", "return a scalar loss" + hint, type(out).__name__)
+    _validate.check(
+        out.shape == () and jnp.issubdtype(out.dtype, jnp.floating),
+        "loss_fn",
+        "return a scalar floating-point loss (e.g. a mean over the batch)",
+        f"shape {out.shape} and dtype {out.dtype}",
+    )
     taken = {"loss"}
     if has_aux:
         taken = _check_record(aux, "loss_fn's aux", taken)
@@ -296,24 +306,25 @@ def scan_fit(
     >>> sorted(hist), hist["max_error"].shape
     (['loss', 'max_error'], (40,))
     """
-    if not callable(loss_fn):
-        _validate.fail(TypeError, "loss_fn", "be a function loss_fn(params, batch) -> loss", type(loss_fn).__name__)
+    _validate.check_type(
+        callable(loss_fn), "loss_fn", "be a function loss_fn(params, batch) -> loss", type(loss_fn).__name__
+    )
     check_transformation(optimizer)
     has_aux = _validate.boolean(has_aux, "has_aux")
     for fn, name in ((record, "record"), (evaluate, "evaluate")):
-        if fn is not None and not callable(fn):
-            _validate.fail(TypeError, name, "be a function or None", type(fn).__name__)
+        _validate.check_type(fn is None or callable(fn), name, "be a function or None", type(fn).__name__)
     params = _check_params(params)
     steps, xs = _check_batches(batches)
     if evaluate is None:
-        if eval_every is not None:
-            _validate.fail(
-                ValueError, "eval_every", "be None without evaluate (it says how often to evaluate)", repr(eval_every)
-            )
-    else:
-        eval_every = 1 if eval_every is None else _validate.integer(eval_every, "eval_every", minimum=1)
-        if steps % eval_every:
-            _validate.fail(ValueError, "eval_every", f"divide the number of steps {steps}", f"eval_every={eval_every}")
+        _validate.check(
+            eval_every is None,
+            "eval_every",
+            "be None without evaluate (it says how often to evaluate)",
+            repr(eval_every),
+        )
+    every = 1 if eval_every is None else _validate.integer(eval_every, "eval_every", minimum=1)
+    if evaluate is not None:
+        _validate.check(steps % every == 0, "eval_every", f"divide the number of steps {steps}", f"eval_every={every}")
     batch0 = jax.tree.map(lambda v: jax.ShapeDtypeStruct(v.shape[1:], v.dtype), xs)
     _check_outputs(loss_fn, params, batch0, has_aux, record, evaluate)
 
@@ -338,7 +349,7 @@ def scan_fit(
         carry, recorded = jax.lax.scan(step, carry, xs_block)
         return carry, (recorded, evaluated)
 
-    n_blocks = steps // eval_every
+    n_blocks = steps // every
     if n_blocks == 1:
         # At the start and the end only: one vmapped evaluation of both parameter sets, so that
         # the compiled program holds one copy of evaluate, not two, and no outer loop.
@@ -347,7 +358,7 @@ def scan_fit(
         both = jax.tree.map(lambda a, b: jnp.stack([a, b]), start, params)
         hist = dict(hist) | dict(jax.vmap(lambda p: dict(evaluate(p)))(both))
         return params, hist
-    blocks = jax.tree.map(lambda v: v.reshape(n_blocks, eval_every, *v.shape[1:]), xs)
+    blocks = jax.tree.map(lambda v: v.reshape(n_blocks, every, *v.shape[1:]), xs)
     (params, _), (recorded, evaluated) = jax.lax.scan(block, carry, blocks)
     hist = jax.tree.map(lambda v: v.reshape(steps, *v.shape[2:]), dict(recorded))
     last = evaluate(params)

@@ -86,32 +86,28 @@ def make_step(
 def opt_factory(optimizer: Any, learning_rate: Any, *, allow_instance: bool) -> Any:
     """Return a hashable optimiser spec: a factory lr -> transformation, or a transformation."""
     if isinstance(optimizer, optax.GradientTransformation):
-        if not allow_instance:
-            _validate.fail(
-                TypeError,
-                "optimizer",
-                "be a name or a callable learning_rate -> "
-                "optax.GradientTransformation here (the learning rate is swept)",
-                "a GradientTransformation instance",
-            )
-        if learning_rate is not None:
-            _validate.fail(
-                ValueError,
-                "learning_rate",
-                "be None when optimizer is an optax.GradientTransformation (it already holds its learning rate)",
-                repr(learning_rate),
-            )
+        _validate.check_type(
+            allow_instance,
+            "optimizer",
+            "be a name or a callable learning_rate -> optax.GradientTransformation here (the learning rate is swept)",
+            "a GradientTransformation instance",
+        )
+        _validate.check(
+            learning_rate is None,
+            "learning_rate",
+            "be None when optimizer is an optax.GradientTransformation (it already holds its learning rate)",
+            repr(learning_rate),
+        )
         return optimizer
     if isinstance(optimizer, str):
         return OPTIMIZERS[_validate.choice(optimizer, "optimizer", tuple(OPTIMIZERS))]
-    if not callable(optimizer):
-        _validate.fail(
-            TypeError,
-            "optimizer",
-            f"be a name ({', '.join(OPTIMIZERS)}), a callable learning_rate -> "
-            "optax.GradientTransformation, or a GradientTransformation",
-            type(optimizer).__name__,
-        )
+    _validate.check_type(
+        callable(optimizer),
+        "optimizer",
+        f"be a name ({', '.join(OPTIMIZERS)}), a callable learning_rate -> optax.GradientTransformation,"
+        " or a GradientTransformation",
+        type(optimizer).__name__,
+    )
     return optimizer
 
 
@@ -154,15 +150,13 @@ def switch_optimizer(
     [[5.0, 3.2, 2.05], [5.0, 4.42, 3.88]]
     """
     # a GradientTransformation is itself a (named) tuple: reject it by name
-    if isinstance(optimizers, (str, bytes, optax.GradientTransformation)) or not isinstance(optimizers, Sequence):
-        _validate.fail(
-            TypeError,
-            "optimizers",
-            "be a sequence of optax.GradientTransformation (a list, even of one)",
-            type(optimizers).__name__,
-        )
-    if len(optimizers) == 0:
-        _validate.fail(ValueError, "optimizers", "be a non-empty sequence of optax.GradientTransformation", "[]")
+    _validate.check_type(
+        not isinstance(optimizers, (str, bytes, optax.GradientTransformation)) and isinstance(optimizers, Sequence),
+        "optimizers",
+        "be a sequence of optax.GradientTransformation (a list, even of one)",
+        type(optimizers).__name__,
+    )
+    _validate.check(len(optimizers) != 0, "optimizers", "be a non-empty sequence of optax.GradientTransformation", "[]")
     opts = tuple(check_transformation(opt, f"optimizers[{i}]") for i, opt in enumerate(optimizers))
 
     def init(params):

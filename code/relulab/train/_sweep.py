@@ -28,22 +28,22 @@ def check_keys(keys: object) -> jax.Array:
     if isinstance(keys, (jax.Array, np.ndarray)):
         typed = jnp.issubdtype(keys.dtype, jax.dtypes.prng_key)
         if typed and keys.ndim == 1 and keys.shape[0] >= 1:
-            return keys
+            return jnp.asarray(keys)
         if not typed and keys.dtype == np.uint32 and keys.ndim == 2 and keys.shape[0] >= 1 and keys.shape[1] == 2:
             return jnp.asarray(keys)
-        if typed or keys.dtype == np.uint32:
-            _validate.fail(ValueError, "keys", expected, f"an array of shape {keys.shape}")
-        _validate.fail(TypeError, "keys", expected, f"an array of dtype {keys.dtype}")
+        _validate.check(not typed and keys.dtype != np.uint32, "keys", expected, f"an array of shape {keys.shape}")
+        _validate.wrong_type("keys", expected, f"an array of dtype {keys.dtype}")
     if isinstance(keys, (list, tuple)):
-        if len(keys) == 0:
-            _validate.fail(ValueError, "keys", expected, f"an empty {type(keys).__name__}")
+        _validate.check(len(keys) != 0, "keys", expected, f"an empty {type(keys).__name__}")
         checked = [_validate.key(k, f"keys[{i}]") for i, k in enumerate(keys)]
-        if len({(k.dtype, k.shape) for k in checked}) > 1:
-            _validate.fail(
-                TypeError, "keys", "hold keys of one kind (all typed or all legacy uint32)", "a mix of kinds"
-            )
+        _validate.check_type(
+            len({(k.dtype, k.shape) for k in checked}) <= 1,
+            "keys",
+            "hold keys of one kind (all typed or all legacy uint32)",
+            "a mix of kinds",
+        )
         return jnp.stack(checked)
-    _validate.fail(TypeError, "keys", expected, type(keys).__name__)
+    _validate.wrong_type("keys", expected, type(keys).__name__)
 
 
 def check_makers(make_params: object, n_act: int | None) -> Callable | tuple[Callable, ...]:
@@ -52,15 +52,17 @@ def check_makers(make_params: object, n_act: int | None) -> Callable | tuple[Cal
     if callable(make_params):
         return make_params
     if isinstance(make_params, (list, tuple)):
-        if n_act is None or len(make_params) != n_act:
-            got = f"a list of {len(make_params)}"
-            want = "a single function for a single activation" if n_act is None else f"a list of {n_act}"
-            _validate.fail(ValueError, "make_params", f"{expected} ({want}, as activation)", got)
+        want = "a single function for a single activation" if n_act is None else f"a list of {n_act}"
+        _validate.check(
+            n_act is not None and len(make_params) == n_act,
+            "make_params",
+            f"{expected} ({want}, as activation)",
+            f"a list of {len(make_params)}",
+        )
         for i, m in enumerate(make_params):
-            if not callable(m):
-                _validate.fail(TypeError, f"make_params[{i}]", "be a function key -> params", type(m).__name__)
+            _validate.check_type(callable(m), f"make_params[{i}]", "be a function key -> params", type(m).__name__)
         return tuple(make_params)
-    _validate.fail(TypeError, "make_params", expected, type(make_params).__name__)
+    _validate.wrong_type("make_params", expected, type(make_params).__name__)
 
 
 @functools.partial(jax.jit, static_argnames="make_params")
@@ -77,16 +79,14 @@ def check_made(make_params: Callable | tuple[Callable, ...], key: jax.ShapeDtype
     makers = make_params if isinstance(make_params, tuple) else (make_params,)
     made = [jax.eval_shape(m, key) for m in makers]
     for i, other in enumerate(made[1:], start=1):
-        if jax.tree.structure(other) != jax.tree.structure(made[0]) or jax.tree.leaves(other) != jax.tree.leaves(
-            made[0]
-        ):
-            _validate.fail(
-                ValueError,
-                f"make_params[{i}]",
-                "return parameters of the same structure, shapes and dtypes as make_params[0] "
-                "(all runs are trained as one batch)",
-                f"{jax.tree.map(lambda v: v.shape, other)} against {jax.tree.map(lambda v: v.shape, made[0])}",
-            )
+        _validate.check(
+            jax.tree.structure(other) == jax.tree.structure(made[0])  # type: ignore[operator]  # (PyTreeDef has ==)
+            and jax.tree.leaves(other) == jax.tree.leaves(made[0]),
+            f"make_params[{i}]",
+            "return parameters of the same structure, shapes and dtypes as make_params[0]"
+            " (all runs are trained as one batch)",
+            f"{jax.tree.map(lambda v: v.shape, other)} against {jax.tree.map(lambda v: v.shape, made[0])}",
+        )
     return made[0]
 
 
@@ -178,44 +178,46 @@ def sweep(
     (2, 3, 2, 50)
     """
     keys = check_keys(keys)
-    if isinstance(learning_rates, (str, bytes)) or not isinstance(learning_rates, (Sequence, np.ndarray, jax.Array)):
-        _validate.fail(TypeError, "learning_rates", "be a non-empty sequence of positive numbers", repr(learning_rates))
-    if len(learning_rates) == 0:
-        _validate.fail(ValueError, "learning_rates", "be a non-empty sequence of positive numbers", "[]")
+    _validate.check_type(
+        not isinstance(learning_rates, (str, bytes)) and isinstance(learning_rates, (Sequence, np.ndarray, jax.Array)),
+        "learning_rates",
+        "be a non-empty sequence of positive numbers",
+        repr(learning_rates),
+    )
+    _validate.check(len(learning_rates) != 0, "learning_rates", "be a non-empty sequence of positive numbers", "[]")
     try:
         lr_array = np.asarray(learning_rates, dtype=float)
     except (TypeError, ValueError):
-        _validate.fail(TypeError, "learning_rates", "hold numbers", repr(learning_rates))
-    if lr_array.ndim not in (1, 2) or lr_array.shape[-1] == 0:
-        _validate.fail(
-            ValueError,
-            "learning_rates",
-            "be a sequence of positive numbers (or, with a list of activations, one row per activation)",
-            f"shape {lr_array.shape}",
-        )
+        _validate.wrong_type("learning_rates", "hold numbers", repr(learning_rates))
+    _validate.check(
+        lr_array.ndim in (1, 2) and lr_array.shape[-1] != 0,
+        "learning_rates",
+        "be a sequence of positive numbers (or, with a list of activations, one row per activation)",
+        f"shape {lr_array.shape}",
+    )
     for idx, v in np.ndenumerate(lr_array):
         check_lr(float(v), "learning_rates[" + ", ".join(map(str, idx)) + "]")
     lrs = lr_array[-1] if lr_array.ndim == 2 else lr_array
     loss = check_loss(loss)
     apply = check_apply(apply)
-    multi = isinstance(activation, (list, tuple))
-    if multi:
-        if len(activation) == 0:
-            _validate.fail(ValueError, "activation", "be a name, a callable, or a non-empty list of them", "[]")
-        activation = tuple(activation)
-        for i, a in enumerate(activation):
+    acts: tuple[str | Callable, ...] | None = None  # a list of activations, one row of learning_rates each
+    if isinstance(activation, Sequence) and not isinstance(activation, str):
+        acts = tuple(activation)
+        _validate.check(len(acts) != 0, "activation", "be a name, a callable, or a non-empty list of them", "[]")
+        for i, a in enumerate(acts):
             resolve(a, name=f"activation[{i}]")
+        activation = acts
     elif activation is not None:
         resolve(activation)
-    if lr_array.ndim == 2 and (not multi or lr_array.shape[0] != len(activation)):
-        _validate.fail(
-            ValueError,
-            "activation",
-            f"be a list of {lr_array.shape[0]} activations for "
-            f"learning_rates of shape {lr_array.shape} (one row per activation)",
-            repr(activation),
-        )
-    make_params = check_makers(make_params, len(activation) if multi else None)
+    multi = acts is not None
+    _validate.check(
+        lr_array.ndim != 2 or (acts is not None and lr_array.shape[0] == len(acts)),
+        "activation",
+        f"be a list of {lr_array.shape[0]} activations for learning_rates of shape {lr_array.shape}"
+        " (one row per activation)",
+        repr(activation),
+    )
+    make_params = check_makers(make_params, len(acts) if acts is not None else None)
     lr_grid = lr_array.astype(np.float32)
     steps = _validate.integer(steps, "steps", minimum=1)
     opt = opt_factory(optimizer, 0.0, allow_instance=False)
@@ -224,7 +226,7 @@ def sweep(
         params0, X, y, apply, activation, loss, opt, steps, batch_size, eval_data, eval_every, record
     )
     vectorize = _validate.boolean(vectorize, "vectorize")
-    n_act = len(activation) if multi else 1
+    n_act = len(acts) if acts is not None else 1
     lead = (n_act, len(keys), len(lrs)) if multi else (len(keys), len(lrs))
     # Every run of the product as one flat batch: a single vmap compiles faster than nested ones.
     a_idx, k_idx, l_idx = (v.reshape(-1).astype(np.int32) for v in np.indices((n_act, len(keys), len(lrs))))
@@ -283,8 +285,9 @@ def first_step_below(values: ArrayLike, threshold: float) -> np.ndarray:
     """
     _validate.real_dtype(values, "values")
     v = np.asarray(values, dtype=float)
-    if v.ndim < 1 or v.shape[-1] < 1:
-        _validate.fail(ValueError, "values", "have shape (..., steps) with steps >= 1", f"shape {v.shape}")
+    _validate.check(
+        v.ndim >= 1 and v.shape[-1] >= 1, "values", "have shape (..., steps) with steps >= 1", f"shape {v.shape}"
+    )
     threshold = _validate.number(threshold, "threshold", finite=False, expected="a number")
     hit = v <= threshold
     first = np.argmax(hit, axis=-1).astype(float)
