@@ -20,6 +20,7 @@ CLOSED_FORMS = {
     "leaky_relu": lambda x: np.where(x >= 0, x, 0.01 * x),
     "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0.0))),
     "gelu": lambda x: 0.5 * x * (1.0 + ERF(x / math.sqrt(2.0))),
+    "silu": lambda x: x / (1.0 + np.exp(-x)),
     "softplus": lambda x: np.log1p(np.exp(-np.abs(x))) + np.maximum(x, 0.0),
     "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
     "tanh": np.tanh,
@@ -30,6 +31,7 @@ CLOSED_DERIVATIVES = {
     "leaky_relu": lambda x: np.where(x >= 0, 1.0, 0.01),
     "elu": lambda x: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0))),
     "gelu": lambda x: 0.5 * (1.0 + ERF(x / math.sqrt(2.0))) + x * np.exp(-0.5 * x**2) / math.sqrt(2.0 * math.pi),
+    "silu": lambda x: (1.0 + np.exp(-x) * (1.0 + x)) / (1.0 + np.exp(-x)) ** 2,
     "softplus": lambda x: 1.0 / (1.0 + np.exp(-x)),
     "sigmoid": lambda x: np.exp(-x) / (1.0 + np.exp(-x)) ** 2,
     "tanh": lambda x: 1.0 / np.cosh(x) ** 2,
@@ -41,7 +43,7 @@ finite_floats = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, allo
 float_arrays = arrays(np.float32, st.integers(1, 32), elements=finite_floats)
 
 
-def test_registry_lists_the_seven_functions():
+def test_registry_lists_the_eight_functions():
     assert set(A.ACTIVATIONS) == set(CLOSED_FORMS)
     for name, fn in A.ACTIVATIONS.items():
         assert fn.__name__ == name
@@ -89,6 +91,43 @@ def test_leaky_relu_slope_endpoints():
     np.testing.assert_array_equal(A.leaky_relu(x, negative_slope=1.0), x)
 
 
+def test_silu_dip_and_overshoot():
+    """SiLU's minimum (about -0.278 near -1.278) and its derivative's maximum (about 1.0998 near 2.40)."""
+    x = jnp.linspace(-4.0, 4.0, 80001)
+    f, df = np.asarray(A.silu(x)), np.asarray(A.derivative("silu")(x))
+    assert f.min() == pytest.approx(-0.27846, abs=1e-4) and float(x[f.argmin()]) == pytest.approx(-1.2785, abs=1e-3)
+    assert df.max() == pytest.approx(1.0998, abs=1e-4)
+    assert float(x[df.argmax()]) == pytest.approx(2.3994, abs=5e-3)  # a flat top in float32
+
+
+def test_prelu_is_leaky_relu_with_a_slope_per_channel():
+    x = jnp.linspace(-3.0, 3.0, 12).reshape(4, 3)
+    np.testing.assert_array_equal(A.prelu(x, 0.25), A.leaky_relu(x, negative_slope=0.25))
+    slopes = jnp.array([0.0, 0.25, 1.0])
+    got = np.asarray(A.prelu(x, slopes))
+    for c, a in enumerate([0.0, 0.25, 1.0]):
+        np.testing.assert_array_equal(got[:, c], np.asarray(A.leaky_relu(x[:, c], negative_slope=a)))
+    np.testing.assert_array_equal(A.prelu(x, 1.0), x)  # slope 1: the identity
+
+
+def test_prelu_slope_is_learnable():
+    """The gradient with respect to the slope is the sum of the negative inputs (per channel)."""
+    x = jnp.array([[-2.0, 1.0], [-1.0, -3.0]])
+    g = jax.grad(lambda a: A.prelu(x, a).sum())(jnp.array([0.25, 0.25]))
+    np.testing.assert_allclose(np.asarray(g), [-3.0, -3.0])
+
+
+def test_prelu_bad_input():
+    with pytest.raises(ValueError, match=r"slope must broadcast to the shape of x, \(2, 3\), got shape \(2,\)"):
+        A.prelu(jnp.ones((2, 3)), jnp.ones(2))
+    with pytest.raises(ValueError, match=r"slope must broadcast to the shape of x"):
+        A.prelu(jnp.ones(3), jnp.ones((2, 3)))
+    with pytest.raises(TypeError, match=r"\bslope must be"):
+        A.prelu(jnp.ones(3), "0.25")
+    with pytest.raises(TypeError, match=r"\bx must be"):
+        A.prelu("1.0", 0.25)
+
+
 @settings(max_examples=60, deadline=None)
 @given(float_arrays)
 def test_relu_is_idempotent(x):
@@ -127,7 +166,7 @@ def test_non_numeric_input_raises_type_error_naming_x(name, bad):
 def test_unknown_name_lists_valid_names():
     with pytest.raises(ValueError, match=r"activation must be one of elu, gelu, leaky_relu, relu.* got 'swish'"):
         A.derivative("swish")
-    with pytest.raises(ValueError, match=r"must be one of .*sigmoid, softplus, tanh or a callable, got 'ReLU'"):
+    with pytest.raises(ValueError, match=r"must be one of .*sigmoid, silu, softplus, tanh or a callable, got 'ReLU'"):
         A.resolve("ReLU")
 
 

@@ -154,6 +154,17 @@ def test_activations_match_relulab(core, name):
     np.testing.assert_allclose(got[:, 1], df, rtol=1e-12, atol=1e-15)
 
 
+def test_prelu_matches_relulab(core):
+    """The view draws PReLU at its usual initial slope 0.25: relulab's prelu(x, 0.25), f and f' (f'(0) = 1)."""
+    x = np.concatenate([np.linspace(-6.0, 6.0, 241), [0.0, -1e-8, 1e-8, -30.0, 30.0]])
+    got = np.array(core("activation", "prelu", x.tolist()))
+    with jax.enable_x64(True):
+        fn = lambda z: activations.prelu(z, 0.25)  # noqa: E731
+        f, df = np.asarray(fn(x)), np.asarray(activations.derivative(fn)(x))
+    np.testing.assert_allclose(got[:, 0], f, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(got[:, 1], df, rtol=1e-12, atol=1e-15)
+
+
 def test_silu_matches_jax(core):
     x = np.linspace(-8.0, 8.0, 161)
     got = np.array(core("activation", "silu", x.tolist()))

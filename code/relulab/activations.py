@@ -32,9 +32,11 @@ __all__ = [
     "elu",
     "gelu",
     "leaky_relu",
+    "prelu",
     "relu",
     "resolve",
     "sigmoid",
+    "silu",
     "softplus",
     "switch",
     "tanh",
@@ -87,6 +89,40 @@ def leaky_relu(x: ArrayLike, negative_slope: float | jax.Array = 0.01) -> jax.Ar
     return jnp.where(x >= 0, x, negative_slope * x)
 
 
+def prelu(x: ArrayLike, slope: ArrayLike) -> jax.Array:
+    r"""Parametric ReLU, :math:`x` for :math:`x \ge 0` and :math:`a x` otherwise, with a learned slope :math:`a`.
+
+    The function is :func:`leaky_relu`; what makes it PReLU (He et al. 2015) is that ``slope`` is a
+    parameter trained with the weights, one per channel (the last axis of ``x``) or one shared by all;
+    He et al. start it at 0.25. It is not in :data:`ACTIVATIONS`, which holds functions without
+    parameters: pass it with its slope, e.g. ``lambda z: prelu(z, params_slope)``.
+
+    Args:
+        x: input of any shape.
+        slope: the slope for negative inputs, a scalar or an array that broadcasts against ``x``
+            (shape ``(channels,)`` for one slope per channel).
+
+    Returns:
+        An array of the same shape as ``x``.
+
+    Raises:
+        ValueError: ``slope`` does not broadcast to the shape of ``x``.
+
+    >>> prelu([[-2.0, -2.0], [1.0, 3.0]], slope=[0.25, 0.5]).tolist()
+    [[-0.5, -1.0], [1.0, 3.0]]
+    >>> float(derivative(lambda z: prelu(z, 0.25))(-1.0))
+    0.25
+    """
+    x = _as_float_array(x)
+    slope = _as_float_array(slope, "slope")
+    try:
+        fits = jnp.broadcast_shapes(x.shape, slope.shape) == x.shape
+    except ValueError:
+        fits = False
+    _validate.check(fits, "slope", f"broadcast to the shape of x, {x.shape}", f"shape {slope.shape}")
+    return jnp.where(x >= 0, x, slope * x)
+
+
 def elu(x: ArrayLike, alpha: float = 1.0) -> jax.Array:
     r"""Exponential linear unit, :math:`x` for :math:`x > 0`, :math:`\alpha(e^x - 1)` otherwise.
 
@@ -118,6 +154,25 @@ def gelu(x: ArrayLike) -> jax.Array:
     0.8413
     """
     return jax.nn.gelu(_as_float_array(x), approximate=False)
+
+
+def silu(x: ArrayLike) -> jax.Array:
+    r"""Sigmoid linear unit (also called Swish), :math:`x\,\sigma(x)` with :math:`\sigma` the logistic sigmoid.
+
+    Smooth and non-monotonic: it dips to about :math:`-0.278` near :math:`x = -1.278` and approaches
+    ReLU for large :math:`|x|`; its derivative :math:`\sigma(x)\,(1 + x(1 - \sigma(x)))` overshoots 1
+    (about 1.0998 near :math:`x = 2.4`).
+
+    Args:
+        x: input of any shape.
+
+    Returns:
+        An array of the same shape as ``x``.
+
+    >>> round(float(silu(1.0)), 4)
+    0.7311
+    """
+    return jax.nn.silu(_as_float_array(x))
 
 
 def softplus(x: ArrayLike) -> jax.Array:
@@ -170,12 +225,13 @@ ACTIVATIONS: dict[str, Activation] = {
     "leaky_relu": leaky_relu,
     "elu": elu,
     "gelu": gelu,
+    "silu": silu,
     "softplus": softplus,
     "sigmoid": sigmoid,
     "tanh": tanh,
 }
-"""The activations by name: ``relu``, ``leaky_relu``, ``elu``, ``gelu``,
-``softplus``, ``sigmoid``, ``tanh``."""
+"""The activations by name: ``relu``, ``leaky_relu``, ``elu``, ``gelu``, ``silu``,
+``softplus``, ``sigmoid``, ``tanh``. (:func:`prelu` is not here: its slope is a parameter.)"""
 
 
 def resolve(act: str | Callable, name: str = "activation") -> Callable:

@@ -28,6 +28,16 @@ _STEPS = (100, 300, 1000)
 _DASHES = ("", "6 3", "6 2 1.5 2", "1.5 2", "5 1 1 1", "1 1")  # relulab.plots.LINESTYLES as SVG dashes
 
 
+def _mpl_dashes(dash: str) -> Any:
+    """An SVG dash array ("6 3", "" for solid) as a matplotlib line style.
+
+    >>> _mpl_dashes(""), _mpl_dashes("6 2 1.5 2")
+    ('-', (0, (6.0, 2.0, 1.5, 2.0)))
+    """
+    values = tuple(float(v) for v in str(dash).replace(",", " ").split())
+    return (0, values) if values else "-"
+
+
 class ActivationRace(Explorable):
     """ReLU, tanh and sigmoid networks race in the reader's browser, as in the chapter's fair race.
 
@@ -41,7 +51,8 @@ class ActivationRace(Explorable):
     Args:
         runners: a sequence of dicts with ``label``, ``activation``, ``init``, ``scale``,
             ``learning_rate`` and ``learning_rates`` (the runner's grid, which holds ``learning_rate``);
-            colours and dashes follow :func:`relulab.plots.series_style` in order. By default
+            colours and dashes follow :func:`relulab.plots.series_style` in order unless a runner gives its
+            own ``color`` (CSS) and ``dash`` (an SVG dash array, ``""`` for solid). By default
             :data:`RUNNERS`, with learning rates that must then be given as ``learning_rates`` (a list
             of ``(tuned_rate, grid)``, one per runner).
         sizes: the network's widths (64 inputs and 10 outputs for the digits).
@@ -257,9 +268,15 @@ class ActivationRace(Explorable):
         out = self.preview()
         fig, ax = plots.figure(figsize=(7.0, 3.2))
         blocks = self.window * np.arange(1, out["error"].shape[1] + 1)
-        for i, (r, e) in enumerate(zip(self.runners, out["error"], strict=True)):
-            ax.plot(blocks, e, label=f"{r['label']}, rate {r['learning_rate']:g}", **plots.series_style(i))
-        ax.axhline(self.target, color="0.4", ls=":", lw=1)
+        for r, e in zip(self.runners, out["error"], strict=True):  # each runner's own colour and dashes
+            ax.plot(
+                blocks,
+                e,
+                color=r["color"],
+                linestyle=_mpl_dashes(r["dash"]),
+                label=f"{r['label']}, rate {r['learning_rate']:g}",
+            )
+        ax.axhline(self.target, color=plots.REFERENCE, ls=":", lw=1)
         ax.set(xlabel="step", ylabel="training error", ylim=(0, 1), title=f"The race, seed {self.seed}")
-        ax.legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False)
         return fig

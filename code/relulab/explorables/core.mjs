@@ -118,7 +118,8 @@ function sigmoid(x) {
 
 /**
  * The activation family: `f` and its derivative `df` (the derivative `jax.grad` gives, so relu'(0) = 0 as
- * in `jax.nn.relu` and leaky_relu'(0) = 1 as in relulab's `where(x >= 0, x, a x)`), with `kinks`: the
+ * in `jax.nn.relu` and leaky_relu'(0) = prelu'(0) = 1 as in relulab's `where(x >= 0, x, a x)`; PReLU drawn
+ * with its usual initial slope 0.25, as relulab's `prelu(x, 0.25)`), with `kinks`: the
  * inputs where f' jumps (`jump: true`) or is continuous with a corner (`jump: false`).
  */
 export const ACTIVATIONS = {
@@ -126,6 +127,10 @@ export const ACTIVATIONS = {
   leaky_relu: {
     label: "leaky ReLU (0.1)", slope: 0.1,
     f: (x) => (x >= 0 ? x : 0.1 * x), df: (x) => (x >= 0 ? 1 : 0.1), kinks: [{ x: 0, jump: true }],
+  },
+  prelu: {
+    label: "PReLU (0.25)", slope: 0.25,
+    f: (x) => (x >= 0 ? x : 0.25 * x), df: (x) => (x >= 0 ? 1 : 0.25), kinks: [{ x: 0, jump: true }],
   },
   elu: {
     label: "ELU", f: (x) => (x > 0 ? x : Math.expm1(x)), df: (x) => (x > 0 ? 1 : Math.exp(x)),

@@ -32,6 +32,10 @@ from .. import _validate, activations, data, dead, nets
 from ..train._losses import check_loss, loss_acc
 from . import seeded
 
+#: the activations the browser's trainer (``train.mjs``, its ``ACTIVATIONS``) implements, in the order of the
+#: names relulab had when it was written (``silu``, added to :data:`relulab.activations.ACTIVATIONS` later, is not)
+_TRAINER_ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "softplus", "sigmoid", "tanh")
+
 __all__ = ["PIXEL_CODE", "curve_arrays", "curve_payload", "digits_arrays", "digits_payload", "replay"]
 
 PIXEL_CODE = "0123456789abcdefg"
@@ -191,10 +195,7 @@ def replay(
     )
     lrs = [_validate.number(v, f"learning_rates[{i}]", low=0.0, low_open=True) for i, v in enumerate(learning_rates)]
     runs = len(lrs)
-    acts = [
-        _validate.choice(a, "activation", tuple(activations.ACTIVATIONS))
-        for a in _per_run(activation, "activation", runs)
-    ]
+    acts = [_validate.choice(a, "activation", _TRAINER_ACTIVATIONS) for a in _per_run(activation, "activation", runs)]
     inits = _per_run(init, "init", runs)
     scales = _per_run(scale, "scale", runs)
     X = np.asarray(X, dtype=np.float64)
