@@ -185,7 +185,7 @@ def test_usable_at_320_px_with_24_px_handles(chapter, view):
         root_selector(view),
     )
     assert sizes["n"] >= 1
-    assert sizes["min_hit"] >= 24, sizes
+    assert sizes["min_hit"] >= 24 - 0.01, sizes  # 24 CSS px; layout may round a scaled SVG to 23.99999
     assert sizes["overflow"] <= 1, sizes
     assert sizes["right"] <= sizes["width"] + 1, sizes
 
