@@ -50,6 +50,27 @@ LATENCY_TARGET_MS = 100
 
 
 # ------------------------------------------------------------------ helpers
+def kernel_eval(lab, kernel_id: str, code: str, timeout: float = 120) -> str:
+    """Run ``code`` on the notebook's kernel from a second client; return what it printed."""
+    kc = lab.kernel_client(kernel_id)
+    try:
+        msg_id = kc.execute(code, store_history=False)
+        out = []
+        while True:
+            msg = kc.get_iopub_msg(timeout=timeout)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream":
+                out.append(content["text"])
+            elif kind == "error":
+                raise AssertionError("\n".join(content["traceback"]))
+            elif kind == "status" and content["execution_state"] == "idle":
+                return "".join(out)
+    finally:
+        kc.stop_channels()
+
+
 def _kernel_ready(page, timeout_ms: int = 180_000) -> None:
     page.wait_for_function(
         """() => {

@@ -9,7 +9,7 @@ import time
 
 import nbformat
 import pytest
-from test_lab import _kernel_ready, _menu
+from test_lab import _kernel_ready, _menu, kernel_eval
 
 pytestmark = pytest.mark.browser
 
@@ -17,27 +17,6 @@ SETUP = """import numpy as np
 from relulab import explorables, nets, regions
 w = explorables.MoveOneNeuron(nets.random_mlp(np.random.default_rng(0), [1, 10, 10, 1]), -3.0, 3.0)
 w"""
-
-
-def kernel_eval(lab, kernel_id: str, code: str) -> str:
-    """Run ``code`` on the notebook's kernel from a second client; return what it printed."""
-    kc = lab.kernel_client(kernel_id)
-    try:
-        msg_id = kc.execute(code, store_history=False)
-        out = []
-        while True:
-            msg = kc.get_iopub_msg(timeout=60)
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            kind, content = msg["msg_type"], msg["content"]
-            if kind == "stream":
-                out.append(content["text"])
-            elif kind == "error":
-                raise AssertionError("\n".join(content["traceback"]))
-            elif kind == "status" and content["execution_state"] == "idle":
-                return "".join(out)
-    finally:
-        kc.stop_channels()
 
 
 def shown_count(page) -> int:

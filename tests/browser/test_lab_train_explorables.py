@@ -10,7 +10,7 @@ import time
 
 import nbformat
 import pytest
-from test_lab import _kernel_ready, _menu
+from test_lab import _kernel_ready, _menu, kernel_eval
 
 pytestmark = pytest.mark.browser
 
@@ -20,27 +20,6 @@ w"""
 RACE = """race = explorables.ActivationRace(learning_rates=[(0.1, [0.1]), (0.1, [0.1]), (0.32, [0.32]), (0.1, [0.1])],
                                    sizes=[64, 16, 16, 10], steps=100, speed="fast")
 race"""
-
-
-def kernel_eval(lab, kernel_id: str, code: str) -> str:
-    """Run ``code`` on the notebook's kernel from a second client; return what it printed."""
-    kc = lab.kernel_client(kernel_id)
-    try:
-        msg_id = kc.execute(code, store_history=False)
-        out = []
-        while True:
-            msg = kc.get_iopub_msg(timeout=120)
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            kind, content = msg["msg_type"], msg["content"]
-            if kind == "stream":
-                out.append(content["text"])
-            elif kind == "error":
-                raise AssertionError("\n".join(content["traceback"]))
-            elif kind == "status" and content["execution_state"] == "idle":
-                return "".join(out)
-    finally:
-        kc.stop_channels()
 
 
 def test_kill_network_trains_in_jupyterlab(browser, jupyter_lab):
