@@ -686,6 +686,16 @@ class JupyterServer:
             data = r.read()
         return json.loads(data) if data else None
 
+    def forget_sessions(self) -> None:
+        """Shut down every session and kernel and delete the saved workspaces, so that the next test finds the
+        server as it started (JupyterLab would otherwise reopen the last test's tabs)."""
+        for s in self.api("api/sessions"):
+            self.api(f"api/sessions/{s['id']}", method="DELETE")
+        for k in self.api("api/kernels"):
+            self.api(f"api/kernels/{k['id']}", method="DELETE")
+        for f in (self.home / "workspaces").glob("*"):
+            f.unlink()
+
     def kernel_client(self, kernel_id: str):
         """A blocking jupyter_client connected to one of this server's kernels."""
         from jupyter_client import BlockingKernelClient

@@ -159,9 +159,4 @@ def test_the_block_opens_collapsed_in_jupyterlab(browser, jupyter_lab):
         assert hidden_code.is_visible()
     finally:
         context.close()
-        for session in lab.api("api/sessions"):  # leave the server as the other JupyterLab tests expect it
-            lab.api(f"api/sessions/{session['id']}", method="DELETE")
-        for kernel in lab.api("api/kernels"):
-            lab.api(f"api/kernels/{kernel['id']}", method="DELETE")
-        for workspace in (lab.home / "workspaces").glob("*"):  # or JupyterLab reopens the template's tab
-            workspace.unlink()
+        lab.forget_sessions()  # leave the server as the other JupyterLab tests expect it

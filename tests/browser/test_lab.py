@@ -426,12 +426,7 @@ def test_chapter_runs_in_jupyterlab(browser, jupyter_lab, chapter):
         context.close()
         # One chapter, one kernel, one reader: before the next chapter, shut the kernel down and
         # forget the workspace (JupyterLab would otherwise reopen this chapter's tab with it).
-        for s in lab.api("api/sessions"):
-            lab.api(f"api/sessions/{s['id']}", method="DELETE")
-        for k in _kernels(lab):
-            lab.api(f"api/kernels/{k['id']}", method="DELETE")
-        for f in (lab.home / "workspaces").glob("*"):
-            f.unlink()
+        lab.forget_sessions()
 
 
 def _lab_origins(lab) -> list[str]:
@@ -512,12 +507,7 @@ def lab_page(browser, jupyter_lab):
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started", timeout=120_000)
     yield page, load
     context.close()
-    for s in jupyter_lab.api("api/sessions"):
-        jupyter_lab.api(f"api/sessions/{s['id']}", method="DELETE")
-    for k in jupyter_lab.api("api/kernels"):
-        jupyter_lab.api(f"api/kernels/{k['id']}", method="DELETE")
-    for f in (jupyter_lab.home / "workspaces").glob("*"):
-        f.unlink()
+    jupyter_lab.forget_sessions()
 
 
 OPEN_JS = """async (path) => {

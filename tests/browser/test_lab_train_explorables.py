@@ -76,9 +76,4 @@ def test_kill_network_trains_in_jupyterlab(browser, jupyter_lab):
         assert not errors, errors
     finally:
         context.close()
-        for s in lab.api("api/sessions"):
-            lab.api(f"api/sessions/{s['id']}", method="DELETE")
-        for k in lab.api("api/kernels"):
-            lab.api(f"api/kernels/{k['id']}", method="DELETE")
-        for f in (lab.home / "workspaces").glob("*"):
-            f.unlink()
+        lab.forget_sessions()
