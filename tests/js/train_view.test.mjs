@@ -81,3 +81,30 @@ describe("playButton", () => {
     assert.deepEqual(v.calls, []);
   });
 });
+
+describe("playButton restart", () => {
+  function setUp(initial) {
+    const calls = [];
+    const loop = { start: () => calls.push("start"), stop: () => calls.push("stop") };
+    let state = initial;
+    const button = playButton(loop, { get: () => state, set: (s) => { state = s; } }, (write) => calls.push(`refresh ${write}`));
+    const rebuild = () => { state = "ready"; calls.push("rebuild"); };
+    return { button, calls, rebuild, state: () => state };
+  }
+
+  test("a reset while playing rebuilds and plays on", () => {
+    const v = setUp("playing");
+    v.button.restart(v.rebuild);
+    assert.equal(v.state(), "playing");
+    assert.deepEqual(v.calls, ["stop", "rebuild", "start", "refresh false"]);
+  });
+
+  test("a reset while paused, finished or diverged rebuilds and stays ready", () => {
+    for (const initial of ["paused", "finished", "diverged"]) {
+      const v = setUp(initial);
+      v.button.restart(v.rebuild);
+      assert.equal(v.state(), "ready");
+      assert.deepEqual(v.calls, ["stop", "rebuild", "refresh false"]);
+    }
+  });
+});

@@ -195,7 +195,7 @@ function render({ model, el }) {
   const loop = new Loop(el, { work, draw });
   el.relulabLoop = loop; // for benchmarks/bench_train_explorables.py: the frames' work and drawing times
 
-  const { setPlaying, finish } = playButton(loop, { get: () => state, set: (s) => { state = s; } }, (write) => {
+  const { setPlaying, finish, restart } = playButton(loop, { get: () => state, set: (s) => { state = s; } }, (write) => {
     if (write) writeBack();
     syncControls();
     draw(true);
@@ -230,14 +230,7 @@ function render({ model, el }) {
     announce(true);
   }
 
-  function reset() {
-    const wasPlaying = state === "playing";
-    loop.stop();
-    build();
-    draw(true);
-    if (wasPlaying) setPlaying(true);
-    else announce(true);
-  }
+  const reset = () => restart(build);
 
   function change(key, value) {
     const v = checkSetting(key, value, model);

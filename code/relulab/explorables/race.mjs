@@ -141,21 +141,14 @@ function render({ model, el }) {
   const loop = new Loop(el, { work, draw, budget: 10 });
   el.relulabLoop = loop; // for benchmarks/bench_train_explorables.py: the frames' work and drawing times
 
-  const { setPlaying, finish } = playButton(loop, { get: () => state, set: (s) => { state = s; } }, (write) => {
+  const { setPlaying, finish, restart } = playButton(loop, { get: () => state, set: (s) => { state = s; } }, (write) => {
     if (write) writeBack();
     sync();
     draw(true);
     announce(true);
   });
 
-  function reset() {
-    const wasPlaying = state === "playing";
-    loop.stop();
-    build();
-    draw(true);
-    if (wasPlaying) setPlaying(true);
-    else announce(true);
-  }
+  const reset = () => restart(build);
 
   function writeRunners() {
     model.set("runners", runners.map(({ on, ...r }) => r));

@@ -114,7 +114,8 @@ export class Loop {
 
 /**
  * The Play button of a training view, whose state is "ready", "playing", "paused", "finished" or "diverged":
- * `setPlaying(on)` starts or pauses `loop` (a diverged run cannot play), `finish()` ends the run. The view keeps
+ * `setPlaying(on)` starts or pauses `loop` (a diverged run cannot play), `finish()` ends the run, `restart(rebuild)`
+ * rebuilds it (and plays on if it was playing). The view keeps
  * the state: `state.get()` and `state.set(s)` read and write it, and `refresh(writeBack)` brings its controls,
  * drawing and announcement up to date (and, when `writeBack` is true, the result it reports to Python).
  */
@@ -136,7 +137,15 @@ export function playButton(loop, state, refresh) {
     state.set("finished");
     refresh(true);
   }
-  return { setPlaying, finish };
+  /** Reset: `rebuild()` starts the run afresh, which plays on if it was playing. */
+  function restart(rebuild) {
+    const wasPlaying = state.get() === "playing";
+    loop.stop();
+    rebuild();
+    if (wasPlaying) setPlaying(true);
+    else refresh(false);
+  }
+  return { setPlaying, finish, restart };
 }
 
 /** A polite live region that speaks the latest text at most once a second (none of it is lost: the
