@@ -159,6 +159,131 @@
 
   window.relulabThebeTypeset = function () { return typesetting; };
 
+  // The widget modules thebe bundles; any other would come from a CDN, which the site never uses.
+  var BUNDLED_WIDGETS = ["@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"];
+
+  function localWidgets(manager) {
+    if (!manager || typeof manager.loadClass !== "function") return;
+    var inherited = Object.getPrototypeOf(Object.getPrototypeOf(manager));
+    if (!inherited || typeof inherited.loadClass !== "function") return;
+    manager.loadClass = function (className, moduleName, moduleVersion) {
+      if (BUNDLED_WIDGETS.indexOf(moduleName) >= 0) {
+        return inherited.loadClass.call(this, className, moduleName, moduleVersion);
+      }
+      return Promise.reject(new Error("Live Code has no front-end for the widget module " + moduleName
+        + " (" + className + "); the page shows its static view"));
+    };
+  }
+
+  // The sources of the page's remove-input cells (written by _ext/hidden_cells.py), in page order.
+  var hiddenCells = [];
+
+  function readHiddenCells() {
+    return [].slice.call(document.querySelectorAll("script.relulab-hidden-cell")).map(function (el, i) {
+      return { index: i, el: el, source: JSON.parse(el.textContent), ran: false, runs: 0, error: null, stderr: "" };
+    });
+  }
+
+  // Run one hidden cell in the kernel; its display outputs are dropped (the page already shows them).
+  function runHidden(kernel, hidden) {
+    var future = kernel.requestExecute({ code: hidden.source });
+    var error = null;
+    var stderr = "";
+    future.onIOPub = function (msg) {
+      var type = msg.header.msg_type;
+      if (type === "error") error = msg.content;
+      else if (type === "stream" && msg.content.name === "stderr") stderr += msg.content.text;
+    };
+    return future.done.then(function (reply) {
+      hidden.runs += 1;
+      hidden.stderr += stderr;
+      if (stderr) console.warn("relulab-thebe: hidden cell " + (hidden.index + 1) + " wrote to stderr:\n" + stderr);
+      if (!error && reply && reply.content && reply.content.status === "error") error = reply.content;
+      hidden.error = error;
+      hidden.ran = !error;
+      return error;
+    }, function (err) {
+      hidden.error = { ename: "Error", evalue: String(err && err.message || err), traceback: [] };
+      return hidden.error;
+    });
+  }
+
+  function hiddenBefore(cell) {
+    var box = document.querySelector('[data-thebe-id="' + cell.id + '"]');
+    if (!box) return [];
+    return hiddenCells.filter(function (h) {
+      return !h.ran && (h.el.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+  }
+
+  function showHiddenFailure(cell, hidden, error) {
+    cell.clear();
+    cell.render([
+      { output_type: "stream", name: "stderr",
+        text: "This cell needs the page's hidden setup code (hidden cell " + (hidden.index + 1)
+          + " of " + hiddenCells.length + ", run before it), which failed:\n" },
+      { output_type: "error", ename: error.ename || "Error", evalue: error.evalue || "",
+        traceback: error.traceback || [] },
+    ]);
+  }
+
+  // Before a visible cell runs (its run button, "run all", "restart & run all": all call cell.execute),
+  // every hidden cell above it that has not run since the kernel started runs first, in page order.
+  // Executions go through one queue, so "run all" keeps the page order.
+  function runHiddenCellsFirst(notebook, session) {
+    hiddenCells = readHiddenCells();
+    var queue = Promise.resolve();
+    var kernel = function () { return session.kernel; };
+    var reset = function () { hiddenCells.forEach(function (h) { h.ran = false; }); };
+    if (kernel() && kernel().statusChanged) {
+      kernel().statusChanged.connect(function (_, status) {
+        if (status === "restarting" || status === "autorestarting" || status === "dead") reset();
+      });
+    }
+    (notebook.cells || []).forEach(function (cell) {
+      var execute = cell.execute.bind(cell);
+      cell.execute = function (source) {
+        if (!cell.isBusy) cell.setAsBusy();
+        var run = queue.then(function () {
+          var pending = hiddenBefore(cell);
+          var next = function (i) {
+            if (i >= pending.length) return execute(source);
+            return runHidden(kernel(), pending[i]).then(function (error) {
+              if (!error) return next(i + 1);
+              showHiddenFailure(cell, pending[i], error);
+              cell.setAsIdle();
+              return { id: cell.id, error: [error] };
+            });
+          };
+          return kernel() ? next(0) : execute(source);
+        });
+        queue = run.catch(function () { return null; });
+        return run;
+      };
+    });
+    // thebe 0.9.3's "restart & run all" only runs all; it restarts the kernel first here.
+    document.querySelectorAll(".thebe-restartall-button").forEach(function (button) {
+      button.onclick = function () {
+        var busy = document.querySelectorAll(".thebe-busy");
+        busy.forEach(function (el) { el.style.display = "inline-block"; });
+        return Promise.resolve(kernel() && kernel().restart()).then(function () {
+          reset();
+          return notebook.executeAll();
+        }).then(function () {
+          busy.forEach(function (el) { el.style.display = "none"; });
+        });
+      };
+    });
+  }
+
+  // What ran of the hidden cells: [{index, ran, runs, error, stderr}] (the tests read it).
+  window.relulabThebeHidden = function () {
+    return hiddenCells.map(function (h) {
+      return { index: h.index, ran: h.ran, runs: h.runs, error: h.error && (h.error.ename + ": " + h.error.evalue),
+        stderr: h.stderr };
+    });
+  };
+
   window.thebelab = {
     relulabShim: true,
     on: function (event, handler) { handlers.push([event, handler]); },
@@ -176,7 +301,13 @@
           mathjaxUrl: "",
           mountStatusWidget: false,
           mountActivateWidget: false,
-        }));
+        })).then(function (started) {
+          if (started && started.session) {
+            localWidgets(started.session.manager);
+            runHiddenCellsFirst(started.notebook, started.session);
+          }
+          return started;
+        });
       });
     },
   };
