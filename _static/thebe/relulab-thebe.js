@@ -159,20 +159,68 @@
 
   window.relulabThebeTypeset = function () { return typesetting; };
 
-  // The widget modules thebe bundles; any other would come from a CDN, which the site never uses.
+  // The widget modules thebe bundles. thebe 0.9.3 fetches require.js from a CDN before it loads any widget
+  // class, even these, and a failed fetch leaves the widget, the kernel connection's message queue and so every
+  // later cell waiting forever: classes of these modules are taken from thebe's bundle directly instead.
   var BUNDLED_WIDGETS = ["@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"];
+  var WIDGET_VIEW = "application/vnd.jupyter.widget-view+json";
 
   function localWidgets(manager) {
     if (!manager || typeof manager.loadClass !== "function") return;
     var inherited = Object.getPrototypeOf(Object.getPrototypeOf(manager));
     if (!inherited || typeof inherited.loadClass !== "function") return;
+    // A widget of another module (an anywidget explorable) would need code from a CDN: its model is kept as a
+    // plain WidgetModel (state only) and its output shows the cell's text/html view, as the static page does.
+    var standIns = {};
+    var newModel = manager.new_model;
+    manager.new_model = function (options) {
+      var id = options && (options.model_id || (options.comm && options.comm.comm_id));
+      if (id && BUNDLED_WIDGETS.indexOf(options.model_module) < 0) standIns[id] = options.model_module;
+      return newModel.apply(this, arguments);
+    };
     manager.loadClass = function (className, moduleName, moduleVersion) {
       if (BUNDLED_WIDGETS.indexOf(moduleName) >= 0) {
         return inherited.loadClass.call(this, className, moduleName, moduleVersion);
       }
-      return Promise.reject(new Error("Live Code has no front-end for the widget module " + moduleName
-        + " (" + className + "); the page shows its static view"));
+      var stand = /Model$/.test(className) ? "WidgetModel" : "DOMWidgetView";
+      return inherited.loadClass.call(this, stand, "@jupyter-widgets/base", "2.0.0");
     };
+    var rendermime = manager.rendermime;
+    if (rendermime && typeof rendermime.preferredMimeType === "function") {
+      var preferred = rendermime.preferredMimeType.bind(rendermime);
+      rendermime.preferredMimeType = function (bundle, safe) {
+        var view = bundle && bundle[WIDGET_VIEW];
+        if (view && standIns[view.model_id] && bundle["text/html"] !== undefined) return "text/html";
+        return preferred(bundle, safe);
+      };
+    }
+  }
+
+  // An explorable's text/html view shown by a re-run cell is started by the page's own explorables host, as
+  // on the static page: a fresh instance of host.mjs (another query string) mounts every explorable on the page
+  // not mounted yet, which is the new one (the views it imports are the page's, already loaded).
+  var hostRuns = 0;
+
+  function mountExplorables(records) {
+    var waiting = false;
+    records.forEach(function (record) {
+      record.addedNodes.forEach(function (node) {
+        if (node.nodeType !== 1) return;
+        var roots = node.matches("[data-relulab-explorable]") ? [node] : [];
+        roots = roots.concat([].slice.call(node.querySelectorAll("[data-relulab-explorable]")));
+        roots.forEach(function (root) {
+          if (!root.dataset.relulabMounted && root.closest("[data-output], .thebe-output")) waiting = true;
+        });
+      });
+    });
+    var host = document.querySelector('script[type="module"][src*="explorables/host.mjs"]');
+    if (!waiting || !host) return;
+    var url = new URL(host.src);
+    hostRuns += 1;
+    url.searchParams.set("relulab-live", String(hostRuns));
+    import(url.href).catch(function (err) {
+      console.error("relulab-thebe: the explorable could not start", err);
+    });
   }
 
   // The sources of the page's remove-input cells (written by _ext/hidden_cells.py), in page order.
@@ -290,6 +338,7 @@
     bootstrap: function (options) {
       pairOutputs();
       new MutationObserver(typesetOutputs).observe(document.body, { childList: true, subtree: true });
+      new MutationObserver(mountExplorables).observe(document.body, { childList: true, subtree: true });
       return load().then(function (thebe) {
         handlers.forEach(function (h) { thebe.on(h[0], h[1]); });
         var page = thebe.getPageConfig() || {};

@@ -20,6 +20,7 @@ is exactly what readers load.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from urllib.parse import urlsplit
@@ -119,6 +120,8 @@ def test_live_code_runs_a_chapter_in_order(browser, site_url, live_code, chapter
     # the first visible cell that needs a hidden (remove-input) cell is the target; a chapter without one runs its
     # first three cells (the check that it has none is in tests/test_hidden_cells.py, which lists them)
     target = needs_hidden[0].cell.visible_position if needs_hidden else min(2, len(visible) - 1)
+    if os.environ.get("RELULAB_THEBE_CELLS") == "all":  # the whole chapter (minutes; for a check by hand)
+        target = len(visible) - 1
     builds: list[str] = []
     ready = {"phase": "ready", "url": live_code.url, "token": live_code.token, "message": "local test server\n"}
 
@@ -163,6 +166,19 @@ def test_live_code_runs_a_chapter_in_order(browser, site_url, live_code, chapter
                 figure_cell = i
             if i >= target and (not continuity or None not in (text_cell, figure_cell)):
                 break
+        # an explorable (anywidget) shown by a cell run here is its text/html view, started by the page's host
+        explorables = page.evaluate("() => document.querySelectorAll('.thebe-output [data-relulab-explorable]').length")
+        if explorables:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.thebe-output [data-relulab-explorable]')]"
+                ".every(e => e.dataset.relulabReady || e.dataset.relulabError)",
+                timeout=30_000,
+            )
+            errors = page.evaluate(
+                "() => [...document.querySelectorAll('.thebe-output [data-relulab-explorable]')]"
+                ".map(e => e.dataset.relulabError).filter(Boolean)"
+            )
+            assert not errors, f"{chapter}: an explorable did not start in Live Code: {errors}"
         hidden = page.evaluate("() => window.relulabThebeHidden()")
         box_of_last = page.locator(".thebe-cell").nth(len(ran) - 1)
         above = page.evaluate(
@@ -195,7 +211,7 @@ def test_live_code_runs_a_chapter_in_order(browser, site_url, live_code, chapter
         print(
             f"Live Code {chapter}: kernel ready {started:.1f} s after the click; ran {len(ran)} of {len(visible)} "
             f"visible cells and {above} hidden ones (target: cell {target + 1}) in "
-            f"{time.monotonic() - t_start:.1f} s; {widgets} live widget views; ({shot})"
+            f"{time.monotonic() - t_start:.1f} s; {widgets} live widget views, {explorables} explorables; ({shot})"
         )
     except BaseException:
         page.screenshot(path=str(live_code.home / f"thebe-{chapter}-failure.png"), full_page=False)
