@@ -23,8 +23,23 @@
  *     chapters' Markdown outputs are tables and sentences: markdownToHtml renders that subset
  *     (paragraphs, pipe tables, `code`, **bold**, *italics*, [links](url); maths left for MathJax).
  *     `window.relulabThebeTypeset()` resolves when every output seen so far is typeset (thebe
- *     replaces `window.thebelab` once it runs).
- * Nothing is loaded until the reader clicks Live Code.
+ *     replaces `window.thebelab` once it runs);
+ *   - cells tagged `remove-input` (imports, constants, computations later cells use, glue) have no
+ *     input on the page, so thebe never sees them: _ext/hidden_cells.py writes each one's source into
+ *     its cell as a <script type="application/json" class="relulab-hidden-cell">, which nothing
+ *     displays. Every visible cell's execute (its run button, "run all", "restart & run all") first
+ *     runs, in page order, each hidden cell above it not yet run since the kernel (re)started; all
+ *     executions go through one queue, so "run all" keeps the page order. A hidden cell's outputs are
+ *     dropped (the page shows them already); if it fails, the visible cell shows that error instead
+ *     of running. "restart & run all" restarts the kernel first (thebe 0.9.3's only runs all).
+ *     `window.relulabThebeHidden()` says which hidden cells ran, how often, with what error or stderr;
+ *   - widgets: thebe 0.9.3 fetches require.js from a CDN before loading any widget class, and offline
+ *     that fetch fails and leaves the widget, the kernel connection's message queue and every later
+ *     cell busy forever (it is what kept relulab.interactive figures busy). Classes of the ipywidgets
+ *     modules thebe bundles (base, controls, output) are taken from the bundle instead, so an
+ *     interactive figure shows its live sliders; a widget of another module (an anywidget explorable)
+ *     keeps a plain model and its cell shows its text/html view, started by the page's explorables host.
+ * Nothing is loaded until the reader clicks Live Code, and nothing from another origin.
  */
 (function () {
   "use strict";
