@@ -3,18 +3,25 @@
 The page's "Live Code" button asks the BinderHub of ``_config.yml`` to build the repository
 (``<binderhub>/build/gh/<owner>/<repo>/<branch>``, an event stream). The test answers that request
 itself (Playwright routing) with one ``ready`` event that points at a Jupyter server it started
-from the project environment (with a token, allowing the site's origin), then clicks Live Code on
-a chapter, runs its code cells in order with their run buttons until a cell with text output and
-a figure cell have run, re-runs a cell with code whose output is Markdown with maths, and asserts
-that the text output and the figure's image appear, that the maths is typeset by the page's own
-MathJax (no TeX left; dollar amounts are left alone), and that no cell produced an error or stderr. The network is blocked except for the site and the
-local server: thebe and MathJax are self-hosted (``_extra/thebe``, ``_extra/mathjax``, checked by
-``tests/test_vendored.py``), so this is exactly what readers load.
+from the project environment (with a token, allowing the site's origin), then, on every chapter,
+clicks Live Code and runs the visible code cells in order with their run buttons, as a reader
+would, up to and including the first visible cell that uses a name only a ``remove-input`` cell
+defines (``tests/chapter_names.py`` finds it; Live Code runs those hidden cells first,
+``_ext/hidden_cells.py`` and ``_static/thebe/relulab-thebe.js``). No cell may end with an error or
+stderr output, every hidden cell above the last cell run must have run once and without error,
+and no widget may be left without its view. On continuity the run goes on until a text output
+and a figure have appeared, and a cell is re-run with code whose output is Markdown with maths,
+which must be typeset by the page's own MathJax (no TeX left; dollar amounts are left alone).
+The network is blocked except for the site and the local server: thebe and MathJax are
+self-hosted (``_extra/thebe``, ``_extra/mathjax``, checked by ``tests/test_vendored.py``), so this
+is exactly what readers load.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 import time
 from urllib.parse import urlsplit
 
@@ -22,14 +29,16 @@ import pytest
 import yaml
 from relulab_browser import REPO, SITE, new_page, skip_or_fail, wait_for_maths
 
+sys.path.insert(0, str(REPO / "tests"))
+from chapter_names import code_cells, dependencies  # noqa: E402
+
 pytestmark = pytest.mark.browser
 
 CONFIG = yaml.safe_load((REPO / "_config.yml").read_text())
 OWNER, NAME = urlsplit(CONFIG["repository"]["url"]).path.strip("/").split("/")[:2]
 BRANCH = CONFIG["repository"].get("branch", "main")
 BUILD_URL = f"{CONFIG['launch_buttons']['binderhub_url'].rstrip('/')}/build/gh/{OWNER}/{NAME}/{BRANCH}"
-CHAPTER = "chapters/continuity.html"
-MAX_CELLS = 12
+CHAPTERS = sorted(p.stem for p in (REPO / "chapters").glob("*.md") if not p.name.startswith("_"))
 MARKDOWN_WITH_MATHS = (
     "from IPython.display import Markdown\n"
     "Markdown('| program (equals $x$) | derivative |\\n|---|---|\\n| `relu(x) - relu(-x)` | $1$ |\\n\\n"
@@ -79,13 +88,40 @@ RUN_CELL_JS = r"""async ([i, code]) => {
     text: out ? out.innerText.slice(0, 600) : '',
     stderr: out ? [...out.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')].map(e => e.innerText.slice(0, 400)) : [],
     images: imgs.filter(im => im.complete && im.naturalWidth > 0 && im.getClientRects().length && !im.closest('details:not([open])')).length,
+    widgets: out ? out.querySelectorAll('.jupyter-widgets').length : 0,
+    widget_errors: out ? [...out.querySelectorAll('.jupyter-widgets')].filter(w => /Error displaying widget|model not found/i.test(w.innerText)).map(w => w.innerText.slice(0, 200)) : [],
   };
 }"""
 
 
-def test_live_code_runs_cells_against_a_jupyter_server(browser, site_url, live_code):
-    if not (SITE / CHAPTER).is_file():
-        skip_or_fail(f"{CHAPTER} is not in the built site")
+def _start_live_code(page, site_url: str, rel: str, builds: list[str]) -> float:
+    page.goto(site_url + rel, wait_until="load")
+    wait_for_maths(page)
+    assert page.evaluate("() => !!(window.thebelab && window.thebelab.relulabShim)"), "the thebe shim did not load"
+    button = page.locator('[onclick*="initThebe"]').first
+    if not button.is_visible():
+        page.locator(".dropdown-launch-buttons button").first.click()
+    t0 = time.monotonic()
+    button.click()
+    page.wait_for_function("() => window.thebe && window.thebe.session && window.thebe.notebook", timeout=180_000)
+    started = time.monotonic() - t0
+    assert builds and all(b.split("?")[0] == BUILD_URL for b in builds), f"Binder build requests: {builds}"
+    return started
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_live_code_runs_a_chapter_in_order(browser, site_url, live_code, chapter):
+    rel = f"chapters/{chapter}.html"
+    if not (SITE / rel).is_file():
+        skip_or_fail(f"{rel} is not in the built site")
+    cells = code_cells(REPO / "chapters" / f"{chapter}.md")
+    visible = [c for c in cells if c.kind == "visible"]
+    needs_hidden = [d for d in dependencies(REPO / "chapters" / f"{chapter}.md") if d.cell.kind == "visible"]
+    # the first visible cell that needs a hidden (remove-input) cell is the target; a chapter without one runs its
+    # first three cells (the check that it has none is in tests/test_hidden_cells.py, which lists them)
+    target = needs_hidden[0].cell.visible_position if needs_hidden else min(2, len(visible) - 1)
+    if os.environ.get("RELULAB_THEBE_CELLS") == "all":  # the whole chapter (minutes; for a check by hand)
+        target = len(visible) - 1
     builds: list[str] = []
     ready = {"phase": "ready", "url": live_code.url, "token": live_code.token, "message": "local test server\n"}
 
@@ -104,67 +140,83 @@ def test_live_code_runs_cells_against_a_jupyter_server(browser, site_url, live_c
     context, page, load = new_page(
         browser, [site_url, live_code.url, live_code.url.replace("http", "ws", 1)], answer=binder
     )
+    t_start = time.monotonic()
     try:
-        page.goto(site_url + CHAPTER, wait_until="load")
-        wait_for_maths(page)
-        assert page.evaluate("() => !!(window.thebelab && window.thebelab.relulabShim)"), "the thebe shim did not load"
-        button = page.locator('[onclick*="initThebe"]').first
-        if not button.is_visible():
-            page.locator(".dropdown-launch-buttons button").first.click()
-        t0 = time.monotonic()
-        button.click()
-        page.wait_for_function("() => window.thebe && window.thebe.session && window.thebe.notebook", timeout=180_000)
-        started = time.monotonic() - t0
-        assert builds and all(b.split("?")[0] == BUILD_URL for b in builds), f"Binder build requests: {builds}"
-        n = page.evaluate("() => window.thebe.notebook.cells.length")
-        assert n == page.locator(".thebe-cell").count() and n > 0
-        ran, text_cell, figure_cell, maths_cell = [], None, None, None
-        skipped = []
-        for i in range(min(n, MAX_CELLS)):
-            # A relulab.interactive figure's live sliders are ipywidgets, whose front-end code Live Code would load
-            # from a CDN; with the network blocked here such a cell stays busy (seen on continuity's zoom figure,
-            # after the chapters were rewritten). Those cells are left out and named, never silently: the live
-            # sliders are tested in JupyterLab (test_lab.py), where the widget front-end is installed.
-            if page.evaluate("(i) => window.thebe.notebook.cells[i].source.includes('interactive_figure(')", i):
-                skipped.append(i + 1)
-                continue
+        started = _start_live_code(page, site_url, rel, builds)
+        sources = page.evaluate("() => window.thebe.notebook.cells.map(c => c.source)")
+        assert [s.strip() for s in sources] == [c.source.strip() for c in visible], (
+            "Live Code's cells are not the chapter's visible code cells, in order"
+        )
+        hidden_sources = page.evaluate(
+            "() => [...document.querySelectorAll('script.relulab-hidden-cell')].map(e => JSON.parse(e.textContent))"
+        )
+        assert hidden_sources == [c.source for c in cells if c.kind == "remove-input"]
+        ran, text_cell, figure_cell = [], None, None
+        continuity = chapter == "continuity"
+        for i in range(len(visible)):
             r = page.evaluate(RUN_CELL_JS, [i, None])
             ran.append(r)
-            assert r["count"] is not None and not r["busy"], f"cell {i + 1} did not finish: {r}"
-            assert not r["stderr"], f"cell {i + 1} wrote to stderr or raised: {r['stderr']}"
+            assert r["count"] is not None and not r["busy"], f"{chapter}: cell {i + 1} did not finish: {r}"
+            assert not r["stderr"], f"{chapter}: cell {i + 1} wrote to stderr or raised: {r['stderr']}"
+            assert not r["widget_errors"], f"{chapter}: cell {i + 1}: a widget did not render: {r['widget_errors']}"
+            assert not r["raw_tex"], f"{chapter}: cell {i + 1}: maths left as TeX in a Markdown output: {r['raw_tex']}"
             if text_cell is None and r["text"].strip() and not r["images"]:
                 text_cell = i
             if figure_cell is None and r["images"]:
                 figure_cell = i
-            assert not r["raw_tex"], f"cell {i + 1}: maths left as TeX in a Markdown output: {r['raw_tex']}"
-            if None not in (text_cell, figure_cell):
+            if i >= target and (not continuity or None not in (text_cell, figure_cell)):
                 break
-        print(f"Live Code: ran {len(ran)} cells; interactive-figure cells not run offline: {skipped}")
-        assert len(skipped) <= 1, f"more than one interactive-figure cell left out: {skipped}"
-        assert figure_cell is not None, f"no figure appeared in the first {len(ran)} cells: {ran}"
-        assert text_cell is not None, f"no text output appeared in the first {len(ran)} cells: {ran}"
-        # a re-run cell whose output is Markdown with maths, as several chapters show (tables, sentences)
-        maths_cell = text_cell
-        r = page.evaluate(RUN_CELL_JS, [maths_cell, MARKDOWN_WITH_MATHS])
-        assert r["markdown"] == 1 and not r["stderr"], r
-        assert not r["raw_tex"], f"maths left as TeX in a re-run Markdown output: {r['raw_tex']}"
-        assert r["typeset"] == 3, f"the page's MathJax did not typeset the output's three formulas: {r}"
-        assert "costs $5 and $6" in r["text"], f"dollar amounts were taken for maths: {r['text']}"
+        # an explorable (anywidget) shown by a cell run here is its text/html view, started by the page's host
+        explorables = page.evaluate("() => document.querySelectorAll('.thebe-output [data-relulab-explorable]').length")
+        if explorables:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.thebe-output [data-relulab-explorable]')]"
+                ".every(e => e.dataset.relulabReady || e.dataset.relulabError)",
+                timeout=30_000,
+            )
+            errors = page.evaluate(
+                "() => [...document.querySelectorAll('.thebe-output [data-relulab-explorable]')]"
+                ".map(e => e.dataset.relulabError).filter(Boolean)"
+            )
+            assert not errors, f"{chapter}: an explorable did not start in Live Code: {errors}"
+        hidden = page.evaluate("() => window.relulabThebeHidden()")
+        box_of_last = page.locator(".thebe-cell").nth(len(ran) - 1)
+        above = page.evaluate(
+            """(box) => [...document.querySelectorAll('script.relulab-hidden-cell')]
+                 .filter(s => s.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING).length""",
+            box_of_last.element_handle(),
+        )
+        assert all(h["runs"] == 1 and h["ran"] and not h["error"] and not h["stderr"] for h in hidden[:above]), hidden
+        assert all(h["runs"] == 0 for h in hidden[above:]), f"hidden cells below the last cell run were run: {hidden}"
+        if needs_hidden:
+            assert above >= 1 and len(ran) > target, f"{chapter}: the run stopped before the target cell {target + 1}"
+        if continuity:
+            assert figure_cell is not None, f"no figure appeared in the first {len(ran)} cells: {ran}"
+            assert text_cell is not None, f"no text output appeared in the first {len(ran)} cells: {ran}"
+            # a re-run cell whose output is Markdown with maths, as several chapters show (tables, sentences)
+            r = page.evaluate(RUN_CELL_JS, [text_cell, MARKDOWN_WITH_MATHS])
+            assert r["markdown"] == 1 and not r["stderr"], r
+            assert not r["raw_tex"], f"maths left as TeX in a re-run Markdown output: {r['raw_tex']}"
+            assert r["typeset"] == 3, f"the page's MathJax did not typeset the output's three formulas: {r}"
+            assert "costs $5 and $6" in r["text"], f"dollar amounts were taken for maths: {r['text']}"
         sessions = live_code.api("api/sessions")
-        assert sessions and sessions[0]["path"].lstrip("./").startswith("chapters"), sessions
+        assert any(s["path"].lstrip("./").startswith("chapters") for s in sessions), sessions
         assert not load.external, f"requests to other origins: {load.external}"
         assert not load.failed, f"failed requests: {load.failed}"
         assert not load.console_errors, "JavaScript errors:\n" + "\n".join(load.console_errors)
-        page.locator(".thebe-output").nth(figure_cell).scroll_into_view_if_needed()
-        page.screenshot(path=str(live_code.home / "thebe-figure.png"))
+        shot = live_code.home / f"thebe-{chapter}.png"
+        page.locator(".thebe-cell").nth(target).scroll_into_view_if_needed()
+        page.screenshot(path=str(shot))
+        widgets = sum(r["widgets"] for r in ran)
         print(
-            f"Live Code: kernel ready {started:.1f} s after the click; ran {len(ran)} cells; "
-            f"text output in cell {text_cell + 1}, figure in cell {figure_cell + 1}, maths typeset in cell "
-            f"{maths_cell + 1} ({live_code.home / 'thebe-figure.png'})"
+            f"Live Code {chapter}: kernel ready {started:.1f} s after the click; ran {len(ran)} of {len(visible)} "
+            f"visible cells and {above} hidden ones (target: cell {target + 1}) in "
+            f"{time.monotonic() - t_start:.1f} s; {widgets} live widget views, {explorables} explorables; ({shot})"
         )
     except BaseException:
-        page.screenshot(path=str(live_code.home / "thebe-failure.png"), full_page=False)
-        print(f"screenshot: {live_code.home / 'thebe-failure.png'}; server log: {live_code.log}")
+        page.screenshot(path=str(live_code.home / f"thebe-{chapter}-failure.png"), full_page=False)
+        print(f"screenshot: {live_code.home / f'thebe-{chapter}-failure.png'}; server log: {live_code.log}")
         raise
     finally:
         context.close()
+        live_code.forget_sessions()

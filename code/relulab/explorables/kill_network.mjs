@@ -8,7 +8,7 @@
 // activation, init, width, depth, optimizer, seed, steps, speed; the view writes `result` back.
 import * as T from "./train.mjs";
 import { html, onWidth, svg, useTheme } from "./ui.mjs";
-import { Loop, LineChart, decodeCurve, decodeDigits, legend, num, onWebsite, readLink, select, shareButton, throttledAnnouncer, warmUp } from "./train_view.mjs";
+import { Loop, LineChart, decodeCurve, decodeDigits, legend, num, onWebsite, playButton, readLink, select, shareButton, throttledAnnouncer, warmUp } from "./train_view.mjs";
 
 const VIEW = "kill";
 const DATASETS = {
@@ -174,13 +174,9 @@ function render({ model, el }) {
     return true;
   }
 
-  let credit = 0, lastFrame = null;
   function work(deadline) {
     const spec = DATASETS[settings.data];
-    const rate = settings.speed === "normal" ? NORMAL_RATE[settings.data] : SPEEDS[settings.speed][1];
-    const now = performance.now();
-    credit = Math.min(credit + (lastFrame === null ? 1 / 60 : (now - lastFrame) / 1000) * rate, Math.max(1, rate / 20));
-    lastFrame = now;
+    loop.accrue(settings.speed === "normal" ? NORMAL_RATE[settings.data] : SPEEDS[settings.speed][1]);
     while (performance.now() < deadline) {
       if (job) {
         if (!runJob(deadline)) return true;
@@ -188,8 +184,7 @@ function render({ model, el }) {
         if (trainer.t === settings.steps) { finish(); return false; }
         continue;
       }
-      if (credit < 1) return true;
-      credit -= 1;
+      if (!loop.spend()) return true;
       const loss = trainer.step();
       if (!Number.isFinite(loss) || !trainer.finite()) { diverge(); return false; }
       if (trainer.t % spec.every === 0 || trainer.t === settings.steps) startJob();
@@ -200,31 +195,12 @@ function render({ model, el }) {
   const loop = new Loop(el, { work, draw });
   el.relulabLoop = loop; // for benchmarks/bench_train_explorables.py: the frames' work and drawing times
 
-  function setPlaying(on) {
-    if (on && (state === "diverged")) return;
-    if (on) {
-      state = "playing";
-      credit = 0;
-      lastFrame = null;
-      loop.start();
-    } else {
-      loop.stop();
-      if (state === "playing") state = "paused";
-      writeBack();
-    }
+  const { setPlaying, finish, restart } = playButton(loop, { get: () => state, set: (s) => { state = s; } }, (write) => {
+    if (write) writeBack();
     syncControls();
     draw(true);
     announce(true);
-  }
-
-  function finish() {
-    loop.stop();
-    state = "finished";
-    syncControls();
-    writeBack();
-    draw(true);
-    announce(true);
-  }
+  });
 
   function diverge() {
     loop.stop();
@@ -254,14 +230,7 @@ function render({ model, el }) {
     announce(true);
   }
 
-  function reset() {
-    const wasPlaying = state === "playing";
-    loop.stop();
-    build();
-    draw(true);
-    if (wasPlaying) setPlaying(true);
-    else announce(true);
-  }
+  const reset = () => restart(build);
 
   function change(key, value) {
     const v = checkSetting(key, value, model);
@@ -293,7 +262,7 @@ function render({ model, el }) {
   resetButton.addEventListener("click", reset);
   seedInput.addEventListener("change", () => change("seed", seedInput.value));
   lrInput.addEventListener("input", () => change("learning_rate", lrs[Number(lrInput.value)]));
-  speedSelect.addEventListener("change", () => { credit = 0; });
+  speedSelect.addEventListener("change", () => { loop.credit = 0; });
 
   function syncControls() {
     play.textContent = state === "playing" ? "Pause" : state === "finished" ? "Play on" : "Play";

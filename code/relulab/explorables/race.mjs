@@ -6,7 +6,7 @@
 // sizes, seed, steps, speed, target, window, batch_size, momentum; the view writes `result` back.
 import * as T from "./train.mjs";
 import { html, onWidth, svg, useTheme } from "./ui.mjs";
-import { Loop, LineChart, decodeDigits, legend, num, onWebsite, readLink, select, shareButton, throttledAnnouncer, warmUp } from "./train_view.mjs";
+import { Loop, LineChart, decodeDigits, legend, num, onWebsite, playButton, readLink, select, shareButton, throttledAnnouncer, warmUp } from "./train_view.mjs";
 
 const VIEW = "race";
 const SPEEDS = { slow: ["slow", 10], normal: ["normal", 60], fast: ["as fast as possible", Infinity] };
@@ -47,7 +47,7 @@ function render({ model, el }) {
   const resetButton = html("button", { type: "button" }, rowA, "Reset");
   const seedLabel = html("label", { style: "white-space:nowrap" }, rowA, "Seed ");
   const seedInput = html("input", { type: "number", min: 0, max: 4294967295, step: 1, value: seed, style: "width:6.5rem" }, seedLabel);
-  select(rowA, "Speed", Object.entries(SPEEDS).map(([k, [t]]) => [k, t]), speed, (v) => { speed = v; credit = 0; });
+  select(rowA, "Speed", Object.entries(SPEEDS).map(([k, [t]]) => [k, t]), speed, (v) => { speed = v; loop.credit = 0; });
   const stepsSelect = select(rowA, "Stop at step", STEPS.map((s) => [s, String(s)]), steps, (v) => { steps = Number(v); model.set("steps", steps); model.save_changes(); reset(); });
   const say = throttledAnnouncer(root);
   const rowB = html("div", { class: "rl-row" }, root);
@@ -128,14 +128,9 @@ function render({ model, el }) {
     }
   }
 
-  let credit = 0, lastFrame = null;
   function work(deadline) {
-    const rate = SPEEDS[speed][1];
-    const now = performance.now();
-    credit = Math.min(credit + (lastFrame === null ? 1 / 60 : (now - lastFrame) / 1000) * rate, Math.max(1, rate / 20));
-    lastFrame = now;
-    while (performance.now() < deadline && credit >= 1) {
-      credit -= 1;
+    loop.accrue(SPEEDS[speed][1]);
+    while (performance.now() < deadline && loop.spend()) {
       raceStep();
       if (t === steps) { finish(); return false; }
       if (racers.every((c) => !c.trainer || c.diverged !== null)) { finish(); return false; }
@@ -146,39 +141,14 @@ function render({ model, el }) {
   const loop = new Loop(el, { work, draw, budget: 10 });
   el.relulabLoop = loop; // for benchmarks/bench_train_explorables.py: the frames' work and drawing times
 
-  function setPlaying(on) {
-    if (on) {
-      state = "playing";
-      credit = 0;
-      lastFrame = null;
-      loop.start();
-    } else {
-      loop.stop();
-      if (state === "playing") state = "paused";
-      writeBack();
-    }
+  const { setPlaying, finish, restart } = playButton(loop, { get: () => state, set: (s) => { state = s; } }, (write) => {
+    if (write) writeBack();
     sync();
     draw(true);
     announce(true);
-  }
+  });
 
-  function finish() {
-    loop.stop();
-    state = "finished";
-    sync();
-    writeBack();
-    draw(true);
-    announce(true);
-  }
-
-  function reset() {
-    const wasPlaying = state === "playing";
-    loop.stop();
-    build();
-    draw(true);
-    if (wasPlaying) setPlaying(true);
-    else announce(true);
-  }
+  const reset = () => restart(build);
 
   function writeRunners() {
     model.set("runners", runners.map(({ on, ...r }) => r));

@@ -33,6 +33,8 @@ export function decodeCurve(payload) {
  */
 export class Loop {
   constructor(el, { work, draw, budget = 9 }) {
+    this.credit = 0;
+    this.lastFrame = null;
     this.work = work;
     this.draw = draw;
     this.budget = budget;
@@ -57,8 +59,26 @@ export class Loop {
   }
 
   start() {
+    this.credit = 0;
+    this.lastFrame = null;
     this.running = true;
     this.kick();
+  }
+
+  /** Adds to `this.credit` the training steps that the time since the last frame pays for at `rate` steps per
+   * second (a 60th of a second on the first frame), capped at a 20th of a second's worth but at least one step,
+   * so that a slow frame (or a tab that was hidden) does not make the next one run long. */
+  accrue(rate) {
+    const now = performance.now();
+    this.credit = Math.min(this.credit + (this.lastFrame === null ? 1 / 60 : (now - this.lastFrame) / 1000) * rate, Math.max(1, rate / 20));
+    this.lastFrame = now;
+  }
+
+  /** Spends one step of credit: false when less than one is left. */
+  spend() {
+    if (this.credit < 1) return false;
+    this.credit -= 1;
+    return true;
   }
 
   stop() {
@@ -90,6 +110,42 @@ export class Loop {
     this.observer?.disconnect();
     document.removeEventListener("visibilitychange", this.visibility);
   }
+}
+
+/**
+ * The Play button of a training view, whose state is "ready", "playing", "paused", "finished" or "diverged":
+ * `setPlaying(on)` starts or pauses `loop` (a diverged run cannot play), `finish()` ends the run, `restart(rebuild)`
+ * rebuilds it (and plays on if it was playing). The view keeps
+ * the state: `state.get()` and `state.set(s)` read and write it, and `refresh(writeBack)` brings its controls,
+ * drawing and announcement up to date (and, when `writeBack` is true, the result it reports to Python).
+ */
+export function playButton(loop, state, refresh) {
+  function setPlaying(on) {
+    if (on && state.get() === "diverged") return;
+    if (on) {
+      state.set("playing");
+      loop.start();
+      refresh(false);
+    } else {
+      loop.stop();
+      if (state.get() === "playing") state.set("paused");
+      refresh(true);
+    }
+  }
+  function finish() {
+    loop.stop();
+    state.set("finished");
+    refresh(true);
+  }
+  /** Reset: `rebuild()` starts the run afresh, which plays on if it was playing. */
+  function restart(rebuild) {
+    const wasPlaying = state.get() === "playing";
+    loop.stop();
+    rebuild();
+    if (wasPlaying) setPlaying(true);
+    else refresh(false);
+  }
+  return { setPlaying, finish, restart };
 }
 
 /** A polite live region that speaks the latest text at most once a second (none of it is lost: the
