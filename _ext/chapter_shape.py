@@ -39,8 +39,9 @@ M min". The main path is what a reader sees when the page loads: prose and headi
 sections, exercises' statements), visible code and figures; not the verdicts' collapsed reasons, the collapsed
 solutions, hidden code (``hide-input``, ``remove-input``), text outputs, or Going-further blocks (``going_further``),
 which are timed separately and whose time is also shown in each block's summary. The time is
-``words / chapter_shape_words_per_minute`` (200) ``+ code lines x chapter_shape_seconds_per_code_line`` (3 s, about
-ten words) ``+ figures x chapter_shape_seconds_per_figure`` (15 s); a figure is an image or an interactive figure,
+``words / chapter_shape_words_per_minute`` (150: a careful first read of technical prose; 200 proved about half
+of what a student reader took) ``+ code lines x chapter_shape_seconds_per_code_line`` (3 s, about
+ten words) ``+ figures x chapter_shape_seconds_per_figure`` (30 s); a figure is an image or an interactive figure,
 in prose or in a cell's output. The counts are kept in the environment (``chapter_shape_stats``), for the front page
 (``claims``' tour) and the tests. ``benchmarks/reader_path.py`` measures the same path on the built pages.
 
@@ -668,8 +669,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("chapter_shape_exclude", ["chapters/_*"], "env")
     app.add_config_value("chapter_shape_pending", [], "env")
     app.add_config_value("chapter_shape_answer_words", 65, "env")
-    app.add_config_value("chapter_shape_words_per_minute", 200, "env")
-    app.add_config_value("chapter_shape_seconds_per_figure", 15, "env")
+    app.add_config_value("chapter_shape_words_per_minute", 150, "env")
+    app.add_config_value("chapter_shape_seconds_per_figure", 30, "env")
     app.add_config_value("chapter_shape_seconds_per_code_line", 3, "env")
     app.add_transform(MarkGatedSolutions)
     app.connect("config-inited", _check_config)

@@ -17,8 +17,8 @@ Counted inside the page's article, as a browser shows it at load, after its scri
 * **code lines**: lines of visible code, code cells' inputs and code blocks in the prose (not outputs).
 * **figures**: visible images, interactive figures and explorables (an explorable counts once, with or
   without its fallback image, which the browser replaces when the view renders).
-* **minutes**: what ``_ext/chapter_shape.py`` writes under the title, from these counts: words at 200 a minute,
-  3 s a line of code, 15 s a figure.
+* **minutes**: what ``_ext/chapter_shape.py`` writes under the title, from these counts: words at 150 a minute,
+  3 s a line of code, 30 s a figure.
 
 The targets of issue 26 are at most 3,000 words and 60 lines of code per chapter page.
 
@@ -50,9 +50,9 @@ except ModuleNotFoundError as err:  # run as a file, the repository root is not 
         raise
     sys.exit("run it from the repository root as: .venv/bin/python -m benchmarks.reader_path [--chromium]")
 
-WORDS_PER_MINUTE = 200
+WORDS_PER_MINUTE = 150
 SECONDS_PER_CODE_LINE = 3
-SECONDS_PER_FIGURE = 15
+SECONDS_PER_FIGURE = 30
 
 #: interface text: not prose, not counted (same list for the HTML parser and for Chromium)
 UI = [
