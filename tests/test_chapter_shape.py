@@ -236,7 +236,8 @@ def test_a_pending_rule_is_reported_but_does_not_fail_the_build(tmp_path):
 
 WORDS = " ".join(["word"] * 1500)  # 10 min at 150 words a minute
 CODE = "```python\n" + "\n".join(f"x{i} = {i}" for i in range(40)) + "\n```"  # 2 min at 3 s a line
-FIGURES = "\n\n".join(":::{figure} ../pixel.png\n:alt: A pixel.\n\nA pixel.\n:::" for _ in range(4))  # 2 min at 30 s a figure
+# 2 min at 30 s a figure
+FIGURES = "\n\n".join(":::{figure} ../pixel.png\n:alt: A pixel.\n\nA pixel.\n:::" for _ in range(4))
 DROPDOWN = "```{admonition} Hidden\n:class: dropdown\n\n" + WORDS + "\n```"  # collapsed: nothing
 
 TIMED = {
