@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relulab.prose import times_ten
+from relulab.prose import bound_words, times_ten
 
 SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
@@ -187,3 +187,63 @@ def test_bad_input(args, kwargs, error, message):
     with pytest.raises(error) as info:
         times_ten(*args, **kwargs)
     assert str(info.value).startswith(message), str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("x", "text"),
+    [
+        (1.8e8, "more than a hundred million"),
+        (1600.0, "more than a thousand"),
+        (1000.0, "more than a hundred"),  # "more than" is strict: an exact power names the one below
+        (1000.0000001, "more than a thousand"),
+        (10.5, "more than ten"),
+        (10.0, "more than one"),
+        (2, "more than one"),
+        (2.3e7, "more than ten million"),
+        (3e21, "more than a trillion billion"),
+        (1e24, "more than a hundred trillion billion"),
+        (0.5, "less than one"),
+        (0.1, "less than one"),
+        (0.09, "less than a tenth"),
+        (0.001, "less than a hundredth"),
+        (0.00099, "less than a thousandth"),
+        (3e-5, "less than a ten-thousandth"),
+        (6.4e-10, "less than a billionth"),
+        (4.5e-19, "less than a billion-billionth"),
+        (1e-24, "less than a hundred-trillion-billionth"),
+        (np.float32(2.5e-5), "less than a ten-thousandth"),
+    ],
+)
+def test_bound_words(x, text):
+    assert bound_words(x) == text
+
+
+def test_bound_words_is_a_true_bound():
+    """Over many magnitudes the named power is on the safe side of x and the tightest such power."""
+    powers = {bound_words(10.0**k * 1.5): k for k in range(0, 24)}
+    powers.update({bound_words(10.0**-k * 0.5): -k for k in range(0, 24)})
+    for x in np.geomspace(1.0001e-24, 0.9999, 500).tolist() + np.geomspace(1.0001, 1e24, 500).tolist():
+        k = powers[bound_words(x)]
+        if x > 1:
+            assert 10.0**k < x <= 10.0 ** (k + 1), (x, k)
+        else:
+            assert 10.0 ** (k - 1) <= x < 10.0**k, (x, k)
+
+
+@pytest.mark.parametrize(
+    ("x", "error", "message"),
+    [
+        (1, ValueError, "x must be a positive finite number other than 1, got 1"),
+        (0.0, ValueError, "x must be a positive finite number other than 1, got 0.0"),
+        (-3.0, ValueError, "x must be a positive finite number other than 1, got -3.0"),
+        (float("nan"), ValueError, "x must be a positive finite number other than 1, got nan"),
+        (float("inf"), ValueError, "x must be a positive finite number other than 1, got inf"),
+        (2e24, ValueError, "x must be at most 1e24, got 2e+24"),
+        (5e-25, ValueError, "x must be at least 1e-24, got 5e-25"),
+        ("3", TypeError, "x must be a positive finite number other than 1, got str '3'"),
+    ],
+)
+def test_bound_words_bad_input(x, error, message):
+    with pytest.raises(error) as info:
+        bound_words(x)
+    assert str(info.value) == message

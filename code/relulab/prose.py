@@ -9,15 +9,19 @@ written the same way on every page.
     '2.9 × 10⁻³'
     >>> times_ten(0.16, fixed_range=(-2, 2))
     '0.16'
+
+A number whose size alone is the point can be said as a bound by a power of ten, with
+:func:`bound_words`: ``1.8e8`` is "more than a hundred million", never rounded the unsafe way.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from . import _validate
 
-__all__ = ["times_ten"]
+__all__ = ["bound_words", "times_ten"]
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _MAX_DIGITS = 16  # digits after the point: 17 significant digits, all that a float64 holds
@@ -108,3 +112,77 @@ def times_ten(
     if bare_power and float(magnitude) == 1:
         return sign + power
     return f"{mantissa} × {power}"
+
+
+_SCALES = {
+    0: "",
+    3: "thousand",
+    6: "million",
+    9: "billion",
+    12: "trillion",
+    15: "million billion",
+    18: "billion billion",
+    21: "trillion billion",
+}
+_MAX_POWER = 23  # the largest power of ten the words above name
+
+
+def _power_name(k: int) -> str:
+    """10**k (k >= 0) in words, with its article: 'one', 'ten', 'a hundred', 'ten thousand', 'a million'."""
+    lead, scale = ["", "ten", "hundred"][k % 3], _SCALES[k - k % 3]
+    if k == 0:
+        return "one"
+    if lead == "ten":
+        return f"ten {scale}".strip()
+    return "a " + " ".join(w for w in (lead, scale) if w)
+
+
+def bound_words(x: Any) -> str:
+    """Bound the positive number ``x`` by a power of ten, in words, on the safe side.
+
+    For ``x > 1`` the largest power ``10**k < x``: "more than ...", so ``1.8e8`` is "more than a
+    hundred million" (not "about two hundred million"); for ``x < 1`` the smallest power
+    ``10**-k > x``: "less than ...", so ``6.4e-10`` is "less than a billionth". The bound is
+    never rounded the unsafe way: ``1000.0`` is "more than a hundred", ``0.001`` "less than a
+    hundredth". Use it where the size is the point and the digits are not; glue
+    :func:`times_ten` where the digits matter.
+
+    Args:
+        x: a positive, finite real number other than 1, from ``1e-24`` to ``1e24``.
+
+    Returns:
+        "more than ten", "more than a thousand", "more than ten million", "less than a tenth",
+        "less than a ten-thousandth", "less than a billion-billionth", ...
+
+    Raises:
+        TypeError: if ``x`` is not a real number.
+        ValueError: if ``x`` is not positive and finite, is 1, or has no power of ten named here
+            (above ``1e24`` or below ``1e-24``).
+
+    >>> bound_words(1.8e8)
+    'more than a hundred million'
+    >>> bound_words(1600.0)
+    'more than a thousand'
+    >>> bound_words(6.4e-10)
+    'less than a billionth'
+    >>> bound_words(4.5e-19)
+    'less than a billion-billionth'
+    >>> bound_words(1000.0)
+    'more than a hundred'
+    """
+    value = _validate.number(x, "x", low=0, low_open=True, expected="a positive finite number other than 1")
+    _validate.check(value != 1, "x", "be a positive finite number other than 1", "1")
+    if value > 1:
+        k = math.floor(math.log10(value))
+        k += 10.0 ** (k + 1) < value  # log10 may fall short by one at large powers
+        k -= 10.0**k >= value  # "more than": strictly
+        _validate.check(k <= _MAX_POWER, "x", f"be at most 1e{_MAX_POWER + 1}", repr(value))
+        return f"more than {_power_name(k)}"
+    k = math.floor(-math.log10(value))  # 10**-k just above value
+    k += 10.0 ** -(k + 1) > value  # log10 may fall short by one at small powers
+    k -= 10.0**-k <= value  # "less than": strictly
+    _validate.check(0 <= k <= _MAX_POWER, "x", f"be at least 1e-{_MAX_POWER + 1}", repr(value))
+    if k == 0:
+        return "less than one"
+    name = _power_name(k).removeprefix("a ").replace(" ", "-")
+    return f"less than a {name}th"
