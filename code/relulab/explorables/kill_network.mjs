@@ -265,7 +265,7 @@ function render({ model, el }) {
   speedSelect.addEventListener("change", () => { loop.credit = 0; });
 
   function syncControls() {
-    play.textContent = state === "playing" ? "Pause" : state === "finished" ? "Play on" : "Play";
+    play.textContent = state === "playing" ? "Pause" : state === "finished" ? "Keep training" : "Play";
     play.setAttribute("aria-pressed", String(state === "playing"));
     play.disabled = state === "diverged";
     stepButton.disabled = state === "diverged";
