@@ -1,9 +1,10 @@
 """``_ext/term_titles.py``: every glossary link carries its term's first sentence as a hover title.
 
 A fixture book (Sphinx, MyST-NB with execution off, seconds) with a glossary page and a page in a subfolder that
-links terms (``{term}`` with and without an explicit text, a term with an alias, a definition with maths and an
-abbreviation before its first full stop, a link whose text Sphinx computes) and one ordinary link. The built chapter's links must carry the first
-sentence of each definition, with the maths as plain text; the ordinary link must not get a title.
+links terms (``{term}`` with and without an explicit text, a term with an alias, a definition with maths, one with
+an abbreviation before its first full stop, one with a link whose text Sphinx computes) and one ordinary link. The
+built page's links must carry the first sentence of each definition, with the maths as plain text; the ordinary
+link must not get a title.
 """
 
 from __future__ import annotations
