@@ -328,9 +328,7 @@ class BoxAdmonition(SphinxDirective, Admonition):
                     subtype="answer",
                 )
             box = _answer_box(self, self.options.get("summary", ""), self.content, self.content_offset)
-            box[0]["key_figure"] = (
-                self.options.get("figure") or ""
-            ).strip()  # the tour's figure (collect_key_figure)
+            box[0]["key_figure"] = (self.options.get("figure") or "").strip()  # the tour's figure (collect_key_figure)
             return box
         if "claim" in classes:
             return self._claim(classes)

@@ -333,8 +333,10 @@ def test_front_page_shows_the_key_figure_named_by_the_answer_box(good_book):
         for child in items[0].find_all(True, recursive=False)
     ]
     # the question, its answer, then the figure with its caption, then the counts
-    assert order.index("answer-summary-text") < order.index("answer-summary-figure-block") < order.index(
-        "answer-summary-counts"
+    assert (
+        order.index("answer-summary-text")
+        < order.index("answer-summary-figure-block")
+        < order.index("answer-summary-counts")
     )
     caption = items[0].select_one(".answer-summary-caption")
     assert " ".join(caption.get_text().split()).endswith("A pixel.")  # the chapter's caption
