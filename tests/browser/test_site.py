@@ -223,7 +223,8 @@ def _text(node) -> str:
 def test_questions_are_numbered_by_chapter_and_their_figures_and_exercises_within_it():
     """The sidebar numbers the questions 1, 2, ... (and nothing else); each chapter's title, the front page and the
     ledger carry the same number; figures, exercises and theorems are numbered "N.1", "N.2", ... within chapter N, in
-    order; sections are not numbered; and every {numref} reads the number of the caption it links to."""
+    order, and so are equations ("(N.k)"); sections are not numbered; and every {numref} and {eq} reads the number of
+    the caption or equation it links to."""
     if site_problem():
         skip_or_fail(site_problem())
     nav = _soup("intro.html").select_one("nav.bd-docs-nav")
@@ -258,14 +259,22 @@ def test_questions_are_numbered_by_chapter_and_their_figures_and_exercises_withi
             by_kind.setdefault(match[1], []).append(int(match[2]))
             owner = cap.find_parent(id=True)
             captions_of[rel][owner["id"]] = _text(cap)
+        for eqno in page.select("span.eqno"):  # numbered equations, "(N.k)"
+            match = re.fullmatch(rf"\({n}\.(\d+)\)", _text(eqno))
+            assert match, f"{rel}: equation {_text(eqno)!r} is not numbered within chapter {n}"
+            by_kind.setdefault("equation", []).append(int(match[1]))
+            captions_of[rel][eqno.find_parent(id=True)["id"]] = _text(eqno)
         assert by_kind.get("Fig.") and by_kind.get("Exercise"), f"{rel}: {sorted(by_kind)}"
         for kind, indices in by_kind.items():
             assert indices == list(range(1, len(indices) + 1)), f"{rel}: {kind} numbered {indices}"
     refs = 0
     for rel, page in pages.items():
-        for ref in page.select("a.reference.internal span.std-numref"):
-            target, _, anchor = ref.parent["href"].partition("#")
+        numrefs = [a.span for a in page.select("a.reference.internal") if a.select_one(":scope > span.std-numref")]
+        eqrefs = [a for a in page.select("a.reference.internal[href*='#equation-']") if a.find_parent("main")]
+        for ref in numrefs + eqrefs:
+            link = ref if ref.name == "a" else ref.parent
+            target, _, anchor = link["href"].partition("#")
             where = f"chapters/{target}" if target else rel
-            assert captions_of[where][anchor] == _text(ref), f"{rel}: {{numref}} {_text(ref)!r} -> {where}#{anchor}"
+            assert captions_of[where][anchor] == _text(ref), f"{rel}: reference {_text(ref)!r} -> {where}#{anchor}"
             refs += 1
     assert refs
