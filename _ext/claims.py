@@ -36,8 +36,8 @@ replaced when a page is resolved, so they can never disagree with the chapters):
   verdict, reason (as rendered in the chapter, glued numbers included) and links to the box and the evidence.
 - ``{answer-summaries}``: the questions in table-of-contents order, each with its ``:summary:`` and verdict counts:
   the front page's 20-minute tour. A chapter whose answer box names a ``:figure:`` (the label of a figure with an
-  image in that chapter) gets its key figure as a thumbnail linked to the figure, and with ``chapter_shape`` enabled
-  its main path's reading time.
+  image in that chapter) gets its key figure at the text's width, with its number and caption, linked to the figure,
+  and with ``chapter_shape`` enabled its main path's reading time.
 
 Both show a question's title as the sidebar does: with its chapter number when its part of ``_toc.yml`` is
 ``numbered`` ("5. Is ReLU a continuous function?"), the bare title otherwise.
@@ -331,9 +331,7 @@ class BoxAdmonition(SphinxDirective, Admonition):
                     subtype="answer",
                 )
             box = _answer_box(self, self.options.get("summary", ""), self.content, self.content_offset)
-            box[0]["key_figure"] = (
-                self.options.get("figure") or ""
-            ).strip()  # the tour's thumbnail (collect_key_figure)
+            box[0]["key_figure"] = (self.options.get("figure") or "").strip()  # the tour's figure (collect_key_figure)
             return box
         if "claim" in classes:
             return self._claim(classes)
@@ -751,7 +749,14 @@ def collect_key_figure(app: Sphinx, doctree: nodes.document) -> None:
                 continue
             copy = nodes.image(uri=image["uri"], candidates=dict(image.get("candidates", {})), alt=image.get("alt", ""))
             copy["classes"] = ["answer-summary-figure"]
-            _key_figures(app.env)[app.env.docname] = {"label": label, "id": node_id, "image": copy}
+            caption = next(iter(figure.findall(nodes.caption)), None)
+            caption_copy = nodes.paragraph("", "", *caption.deepcopy().children) if caption is not None else None
+            _key_figures(app.env)[app.env.docname] = {
+                "label": label,
+                "id": node_id,
+                "image": copy,
+                "caption": caption_copy,
+            }
             break
 
 
@@ -766,12 +771,24 @@ def merge_key_figures(app: Sphinx, env: BuildEnvironment, docnames: set[str], ot
 
 
 def _add_tour(app: Sphinx, docname: str, chapter: str, item: nodes.Element) -> None:
-    """Put the chapter's key figure, as a linked thumbnail, first in its front-page item (it floats right), and
-    its main path's reading time (from ``chapter_shape``, if enabled) after the answer."""
+    """After the answer, the chapter's key figure at the text's width, linked to the figure in its chapter, with the
+    chapter's caption and number (so that the tour reads on its own); then the main path's reading time (from
+    ``chapter_shape``, if enabled)."""
     figure = _key_figures(app.env).get(chapter)
     if figure is not None:
+        block = nodes.container(classes=["answer-summary-figure-block"])
         link = _link(app, docname, chapter, figure["id"], figure["image"].deepcopy())
-        item.insert(0, nodes.paragraph("", "", link, classes=["answer-summary-thumb"]))
+        block += nodes.paragraph("", "", link, classes=["answer-summary-thumb"])
+        caption = figure.get("caption")
+        if caption is not None:
+            text = nodes.paragraph(classes=["answer-summary-caption"])
+            number = app.env.toc_fignumbers.get(chapter, {}).get("figure", {}).get(figure["id"])
+            name = f"Fig. {'.'.join(map(str, number))}" if number else "Figure"
+            text += _link(app, docname, chapter, figure["id"], nodes.strong("", name))
+            text += nodes.Text(" ")
+            text += _resolved_copy(app, caption, docname).children
+            block += text
+        item += block
     stats = getattr(app.env, "chapter_shape_stats", {}).get(chapter)
     if stats:
         text = f"About {max(1, round(stats['main']['minutes']))} min read"
@@ -863,4 +880,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", write_json)
     app.add_css_file("claims.css")
     app.add_js_file("claims.js", defer="defer")
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

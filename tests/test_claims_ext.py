@@ -368,12 +368,24 @@ def test_numbered_questions_show_their_chapter_number_on_the_front_page_and_in_t
 
 def test_front_page_shows_the_key_figure_named_by_the_answer_box(good_book):
     items = soup(good_book / "index.html").select("ol.answer-summaries > li")
-    assert items[0].find(True).get("class") == ["answer-summary-thumb"]  # first, so that it floats at the top
+    order = [
+        next((c for c in child.get("class", []) if c.startswith("answer-summary-")), None)
+        for child in items[0].find_all(True, recursive=False)
+    ]
+    # the question, its answer, then the figure with its caption, then the counts
+    assert (
+        order.index("answer-summary-text")
+        < order.index("answer-summary-figure-block")
+        < order.index("answer-summary-counts")
+    )
+    caption = items[0].select_one(".answer-summary-caption")
+    assert " ".join(caption.get_text().split()).endswith("A pixel.")  # the chapter's caption
+    assert caption.a["href"] == "chapters/alpha.html#fig-alpha"
     link = items[0].select_one(".answer-summary-thumb a")
     assert link["href"] == "chapters/alpha.html#fig-alpha"
     assert link.img["alt"] == "One pixel." and (good_book / link.img["src"]).read_bytes() == base64.b64decode(PIXEL_PNG)
     assert soup(good_book / "chapters" / "alpha.html").find(id="fig-alpha") is not None
-    assert items[1].select_one(".answer-summary-thumb") is None  # beta names no key figure
+    assert items[1].select_one(".answer-summary-figure-block") is None  # beta names no key figure
 
 
 def test_incremental_rebuild_updates_the_ledger(good_book, tmp_path):

@@ -116,6 +116,12 @@ def test_the_front_page_tour_links_the_key_figure(open_template):
     assert not load.console_errors, load.console_errors
     thumb = page.locator("ol.answer-summaries .answer-summary-thumb img")
     assert thumb.count() == 1 and thumb.evaluate("img => img.complete && img.naturalWidth > 0")
+    # shown at the text's width, not as a thumbnail: as wide as the answer above it, or as the image itself
+    shown, text, natural = thumb.evaluate(
+        "img => [img.getBoundingClientRect().width,"
+        " img.closest('li').querySelector('.answer-summary-text').getBoundingClientRect().width, img.naturalWidth]"
+    )
+    assert shown >= min(0.95 * text, natural), (shown, text, natural)
     page.locator("ol.answer-summaries .answer-summary-thumb a").click()
     page.wait_for_url(re.compile(r"chapters/template\.html#fig-template-histogram$"))
 

@@ -246,6 +246,8 @@ def test_the_race_finishes_where_jax_says(chapter):
     report = shown(page, view)
     assert report["step"] == str(state["steps"])
     assert report["reached"].split(",") == expected
+    assert play.count() == 0  # the race is over: the button now says what it does next
+    assert page.get_by_role("button", name="Keep training", exact=True).count() == 1
     table = page.locator(f"{sel(view)} table").inner_text()
     for runner, s in zip(state["runners"], expected, strict=True):
         assert runner["label"] in table and (not s or f"step {s}" in table)

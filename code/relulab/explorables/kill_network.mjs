@@ -265,7 +265,7 @@ function render({ model, el }) {
   speedSelect.addEventListener("change", () => { loop.credit = 0; });
 
   function syncControls() {
-    play.textContent = state === "playing" ? "Pause" : state === "finished" ? "Play on" : "Play";
+    play.textContent = state === "playing" ? "Pause" : state === "finished" ? "Keep training" : "Play";
     play.setAttribute("aria-pressed", String(state === "playing"));
     play.disabled = state === "diverged";
     stepButton.disabled = state === "diverged";
@@ -285,7 +285,8 @@ function render({ model, el }) {
   function deadSummary(s) {
     const counts = s.units.map((u) => u.dead.filter(Boolean).length);
     const total = counts.reduce((a, b) => a + b, 0), units = s.units.reduce((a, u) => a + u.dead.length, 0);
-    return { counts, total, units, text: `${total} of ${units} hidden units dead (` + counts.map((c, l) => `layer ${l + 1}: ${c} of ${s.units[l].dead.length}`).join(", ") + ")" };
+    const layers = counts.map((c, l) => `layer ${l + 1}: ${c} of ${s.units[l].dead.length}`).join(", ");
+    return { counts, total, units, layers, text: `${total} of ${units} hidden units dead (${layers})` };
   }
 
   function statusText() {
@@ -293,7 +294,9 @@ function render({ model, el }) {
     const where = state === "diverged" ? `Diverged at step ${trainer.t}` : `Step ${trainer.t}${trainer.t >= settings.steps ? "" : ` of ${settings.steps}`}` +
       (state === "finished" ? " (finished)" : state === "paused" ? " (paused)" : "");
     const acc = settings.data === "digits" ? `, training accuracy ${num(100 * s.accuracy)}%, test accuracy ${num(100 * s.testAccuracy)}%` : "";
-    return `${where}. Training loss ${num(s.loss)}${acc}. ${d.text}${s.step !== trainer.t ? `, at step ${s.step}` : ""}.`;
+    // "now", not "at the end": a unit dead at step 0 can revive, so this count may differ from the final one
+    const when = s.step === trainer.t ? "now" : `at step ${s.step} (the last count)`;
+    return `${where}. Training loss ${num(s.loss)}${acc}. Dead ${when}: ${d.total} of ${d.units} hidden units (${d.layers}).`;
   }
 
   let lastSpoken = "";

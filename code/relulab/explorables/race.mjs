@@ -188,7 +188,7 @@ function render({ model, el }) {
   });
 
   function sync() {
-    play.textContent = state === "playing" ? "Pause" : state === "finished" ? "Play on" : "Play";
+    play.textContent = state === "playing" ? "Pause" : state === "finished" ? "Keep training" : "Play";
     play.setAttribute("aria-pressed", String(state === "playing"));
     seedInput.value = String(seed);
     stepsSelect.value = String(steps);
