@@ -39,6 +39,9 @@ replaced when a page is resolved, so they can never disagree with the chapters):
   image in that chapter) gets its key figure at the text's width, with its number and caption, linked to the figure,
   and with ``chapter_shape`` enabled its main path's reading time.
 
+Both show a question's title as the sidebar does: with its chapter number when its part of ``_toc.yml`` is
+``numbered`` ("5. Is ReLU a continuous function?"), the bare title otherwise.
+
 The HTML build also writes ``claims.json`` next to the pages: a list of ``{id, chapter, question, claim, verdict,
 reason, url, evidence_url}``; in ``claim`` and ``reason`` maths keeps its TeX delimiters (``$...$``, ``$$...$$``).
 
@@ -601,6 +604,17 @@ def _title(env: BuildEnvironment, docname: str) -> str:
     return title.astext() if title is not None else docname
 
 
+def _numbered_title(app: Sphinx, docname: str) -> list[nodes.Node]:
+    """The chapter's title as the sidebar and the chapter's heading show it: with its number when the toc numbers
+    it (``numbered:`` on its part of ``_toc.yml``), e.g. "5. Is ReLU continuous?", else the bare title."""
+    number = getattr(app.env, "toc_secnumbers", {}).get(docname, {}).get("")
+    title: list[nodes.Node] = [nodes.Text(_title(app.env, docname))]
+    if number:
+        text = ".".join(map(str, number)) + app.config.html_secnumber_suffix
+        title.insert(0, nodes.inline(text, text, classes=["section-number"]))
+    return title
+
+
 def _verdict_badge(verdict: str) -> nodes.inline:
     word = VERDICTS.get(verdict, (verdict,))[0]
     return nodes.inline(word, word, classes=["claim-verdict", f"claim-verdict-{verdict}"])
@@ -650,7 +664,7 @@ def _ledger(app: Sphinx, docname: str) -> list[nodes.Node]:
             continue
         section = nodes.section(ids=[f"ledger-{chapter.replace('/', '-')}"], classes=["claim-ledger-question"])
         title = nodes.title()
-        title += _link(app, docname, chapter, "", nodes.Text(_title(env, chapter)))
+        title += _link(app, docname, chapter, "", *_numbered_title(app, chapter))
         section += title
         counts = nodes.paragraph(classes=["claim-ledger-counts"])
         counts += nodes.Text(count_phrase([c["verdict"] for c in items]) + ".")
@@ -688,7 +702,7 @@ def _summaries(app: Sphinx, docname: str) -> list[nodes.Node]:
     for chapter in _chapters(app):
         item = nodes.list_item(classes=["answer-summary"])
         head = nodes.paragraph(classes=["answer-summary-question"])
-        head += _link(app, docname, chapter, "", nodes.strong("", _title(env, chapter)))
+        head += _link(app, docname, chapter, "", nodes.strong("", "", *_numbered_title(app, chapter)))
         item += head
         answers = _answers(env).get(chapter, [])
         if answers:

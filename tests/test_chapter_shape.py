@@ -342,6 +342,12 @@ def soup(path: Path) -> bs4.BeautifulSoup:
 def test_the_template_builds_with_every_part(template_site):
     page = soup(template_site / "chapters" / "template.html")
     assert page.select_one("h1").get_text().rstrip("¶#").strip().endswith("?")
+    # numbered per chapter, as in the book's _toc.yml: the title, its figures and exercises; not its sections
+    assert page.select_one("h1 > span.section-number").get_text() == "1. "
+    assert page.select_one("#fig-template-histogram .caption-number").get_text().strip() == "Fig. 1.1"
+    assert page.select_one("a[href='#fig-template-histogram'] .std-numref").get_text() == "Fig. 1.1"
+    assert page.select_one("#ex-template-negative-bias .caption-number").get_text().strip() == "Exercise 1.1"
+    assert not page.select("h2 span.section-number")
     assert page.select_one("div.answer .admonition-title").get_text(strip=True) == "Our answer"
     assert page.select("div.claim")
     assert re.fullmatch(

@@ -326,6 +326,46 @@ def test_front_page_lists_questions_with_summaries_and_counts(good_book):
     assert "1 misleading" in items[1].get_text()
 
 
+# As the book's _toc.yml does it: only the questions are numbered (chapter numbers only), the ledger is not.
+NUMBERED_INDEX = """\
+# Fixture book
+
+```{answer-summaries}
+```
+
+```{toctree}
+:numbered: 1
+chapters/alpha
+chapters/beta
+```
+
+```{toctree}
+claims
+```
+"""
+
+
+def test_numbered_questions_show_their_chapter_number_on_the_front_page_and_in_the_ledger(tmp_path):
+    src = write_book(tmp_path, extra={"index.md": NUMBERED_INDEX})
+    result = sphinx_build(src)
+    assert result.returncode == 0, result.stderr
+    html = src / "_build" / "html"
+    expected = ["1. Is alpha first?", "2. Is beta second?"]
+    for stem, title in zip(["alpha", "beta"], expected, strict=True):  # the number Sphinx gives the chapter
+        assert soup(html / "chapters" / f"{stem}.html").h1.get_text().rstrip("¶#").strip() == title
+    front = soup(html / "index.html").select(".answer-summary-question a")
+    assert [a.get_text().strip() for a in front] == expected
+    assert all(a.select_one("strong > span.section-number") for a in front)
+    ledger = soup(html / "claims.html")
+    headings = [h.a.get_text().strip() for h in ledger.select("section.claim-ledger-question h2")]
+    assert headings == expected
+    assert ledger.h1.get_text().rstrip("¶#").strip() == "Every claim, checked"  # outside the numbered toctree
+    assert [r["question"] for r in json.loads((html / "claims.json").read_text())][::2] == [
+        "Is alpha first?",
+        "Is beta second?",
+    ]  # the data keeps the bare question
+
+
 def test_front_page_shows_the_key_figure_named_by_the_answer_box(good_book):
     items = soup(good_book / "index.html").select("ol.answer-summaries > li")
     order = [

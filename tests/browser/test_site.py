@@ -6,8 +6,10 @@ hand. Each page is loaded once; the tests below assert on its report.
 
 from __future__ import annotations
 
+import re
 import shutil
 
+import bs4  # pinned in requirements-test.txt: a missing bs4 is an error, never a skip
 import pytest
 from relulab_browser import (
     BOXES_JS,
@@ -207,3 +209,72 @@ def test_first_screen_check_catches_a_late_or_open_box(browser, fixtures_dir, se
     r = build_report(browser, base, fixtures_dir, "first_screen.html")
     bad = [v for v in r.axe if v["impact"] in SERIOUS]
     assert not bad, bad
+
+
+# ------------------------------------------- numbering per chapter (the "Questions" part of _toc.yml is numbered)
+def _soup(rel: str) -> bs4.BeautifulSoup:
+    return bs4.BeautifulSoup((SITE / rel).read_text(encoding="utf-8"), "html.parser")
+
+
+def _text(node) -> str:
+    return " ".join(node.get_text().replace("¶", "").replace("#", "").split())
+
+
+def test_questions_are_numbered_by_chapter_and_their_figures_and_exercises_within_it():
+    """The sidebar numbers the questions 1, 2, ... (and nothing else); each chapter's title, the front page and the
+    ledger carry the same number; figures, exercises and theorems are numbered "N.1", "N.2", ... within chapter N, in
+    order, and so are equations ("(N.k)"); sections are not numbered; and every {numref} and {eq} reads the number of
+    the caption or equation it links to."""
+    if site_problem():
+        skip_or_fail(site_problem())
+    nav = _soup("intro.html").select_one("nav.bd-docs-nav")
+    captions = [_text(c) for c in nav.select("p.caption")]
+    assert captions[0] == "Questions", captions
+    questions = nav.select("p.caption + ul")[0].select("li.toctree-l1 > a")
+    numbered = {a["href"]: _text(a) for a in questions}
+    assert sorted(numbered) == [p for p in discover_pages(SITE) if p.startswith("chapters/")]
+    for i, (href, title) in enumerate(numbered.items(), start=1):
+        assert href.startswith("chapters/") and title.startswith(f"{i}. "), (href, title)
+    for ul in nav.select("p.caption + ul")[1:]:
+        for a in ul.select("a"):
+            assert not a.select("span.section-number") and not re.match(r"\d+\. ", _text(a)), _text(a)
+
+    front = {a["href"]: _text(a) for a in _soup("intro.html").select(".answer-summary-question a")}
+    assert front == numbered
+    ledger = {a["href"]: _text(a) for a in _soup("claims.html").select("section.claim-ledger-question h2 a.reference")}
+    assert ledger == numbered
+    assert not _soup("claims.html").select("h1 span.section-number")
+
+    pages = {rel: _soup(rel) for rel in numbered}
+    captions_of: dict[str, dict[str, str]] = {}
+    for rel, page in pages.items():
+        n = int(numbered[rel].split(".")[0])
+        assert _text(page.select_one("section > h1")) == numbered[rel]
+        assert not page.select("section section span.section-number"), f"{rel}: a section heading is numbered"
+        by_kind: dict[str, list[int]] = {}
+        captions_of[rel] = {}
+        for cap in page.select("span.caption-number"):
+            match = re.fullmatch(rf"(.+) {n}\.(\d+)", _text(cap))
+            assert match, f"{rel}: {_text(cap)!r} is not numbered within chapter {n}"
+            by_kind.setdefault(match[1], []).append(int(match[2]))
+            owner = cap.find_parent(id=True)
+            captions_of[rel][owner["id"]] = _text(cap)
+        for eqno in page.select("span.eqno"):  # numbered equations, "(N.k)"
+            match = re.fullmatch(rf"\({n}\.(\d+)\)", _text(eqno))
+            assert match, f"{rel}: equation {_text(eqno)!r} is not numbered within chapter {n}"
+            by_kind.setdefault("equation", []).append(int(match[1]))
+            captions_of[rel][eqno.find_parent(id=True)["id"]] = _text(eqno)
+        assert by_kind.get("Fig.") and by_kind.get("Exercise"), f"{rel}: {sorted(by_kind)}"
+        for kind, indices in by_kind.items():
+            assert indices == list(range(1, len(indices) + 1)), f"{rel}: {kind} numbered {indices}"
+    refs = 0
+    for rel, page in pages.items():
+        numrefs = [a.span for a in page.select("a.reference.internal") if a.select_one(":scope > span.std-numref")]
+        eqrefs = [a for a in page.select("a.reference.internal[href*='#equation-']") if a.find_parent("main")]
+        for ref in numrefs + eqrefs:
+            link = ref if ref.name == "a" else ref.parent
+            target, _, anchor = link["href"].partition("#")
+            where = f"chapters/{target}" if target else rel
+            assert captions_of[where][anchor] == _text(ref), f"{rel}: reference {_text(ref)!r} -> {where}#{anchor}"
+            refs += 1
+    assert refs
