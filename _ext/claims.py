@@ -696,10 +696,38 @@ def _ledger(app: Sphinx, docname: str) -> list[nodes.Node]:
     return out
 
 
+def _toc_captions(env: BuildEnvironment, root: str) -> dict[str, str]:
+    """The caption of the root document's toctree (a part of ``_toc.yml``) that lists each document, if any."""
+    found: dict[str, str] = {}
+    toc = env.tocs.get(root)
+    if toc is None:
+        return found
+    for tree in toc.findall(addnodes.toctree):
+        for _title_text, ref in tree.get("entries", []):
+            if tree.get("caption"):
+                found.setdefault(ref, tree["caption"])
+    return found
+
+
 def _summaries(app: Sphinx, docname: str) -> list[nodes.Node]:
+    """The questions, each with its answer, key figure and counts; grouped under the caption of the part of the
+    table of contents that lists them (when the chapters sit in more than one captioned part), numbering on."""
     env = app.env
-    items = nodes.enumerated_list(classes=["answer-summaries"])
-    for chapter in _chapters(app):
+    captions = _toc_captions(env, app.config.root_doc)
+    chapters = _chapters(app)
+    grouped = len({captions.get(c) for c in chapters}) > 1
+    out: list[nodes.Node] = []
+    items = None
+    part = object()
+    for number, chapter in enumerate(chapters, start=1):
+        if items is None or (grouped and captions.get(chapter) != part):
+            part = captions.get(chapter)
+            if grouped and part:
+                out.append(nodes.rubric(part, part, classes=["answer-summaries-part"]))
+            items = nodes.enumerated_list(classes=["answer-summaries"])
+            if number > 1:
+                items["start"] = number
+            out.append(items)
         item = nodes.list_item(classes=["answer-summary"])
         head = nodes.paragraph(classes=["answer-summary-question"])
         head += _link(app, docname, chapter, "", nodes.strong("", "", *_numbered_title(app, chapter)))
@@ -714,7 +742,7 @@ def _summaries(app: Sphinx, docname: str) -> list[nodes.Node]:
         counts += nodes.Text(f"Claims checked: {count_phrase(verdicts)}." if verdicts else "No claim checked yet.")
         item += counts
         items += item
-    return [items]
+    return out or [nodes.enumerated_list(classes=["answer-summaries"])]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -366,6 +366,48 @@ def test_numbered_questions_show_their_chapter_number_on_the_front_page_and_in_t
     ]  # the data keeps the bare question
 
 
+# As the book's _toc.yml does it: the questions in two captioned parts, numbered across both.
+PARTS_INDEX = """\
+# Fixture book
+
+```{answer-summaries}
+```
+
+```{toctree}
+:caption: First part
+:numbered: 1
+chapters/alpha
+```
+
+```{toctree}
+:caption: Second part
+:numbered: 1
+chapters/beta
+```
+
+```{toctree}
+claims
+```
+"""
+
+
+def test_the_front_page_groups_the_questions_under_their_parts(tmp_path, good_book):
+    src = write_book(tmp_path, extra={"index.md": PARTS_INDEX})
+    result = sphinx_build(src)
+    assert result.returncode == 0, result.stderr
+    page = soup(src / "_build" / "html" / "index.html")
+    parts = page.select("p.rubric.answer-summaries-part")
+    assert [p.get_text().strip() for p in parts] == ["First part", "Second part"]
+    lists = page.select("ol.answer-summaries")
+    assert len(lists) == 2 and [len(ol.select(":scope > li")) for ol in lists] == [1, 1]
+    assert lists[1].get("start") == "2"  # numbering goes on across the parts
+    for part, ol in zip(parts, lists, strict=True):
+        assert part.find_next("ol") is ol  # each heading right above its questions
+    # without captions (one part), one list and no heading
+    single = soup(good_book / "index.html")
+    assert len(single.select("ol.answer-summaries")) == 1 and not single.select("p.answer-summaries-part")
+
+
 def test_front_page_shows_the_key_figure_named_by_the_answer_box(good_book):
     items = soup(good_book / "index.html").select("ol.answer-summaries > li")
     order = [

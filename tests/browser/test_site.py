@@ -211,7 +211,7 @@ def test_first_screen_check_catches_a_late_or_open_box(browser, fixtures_dir, se
     assert not bad, bad
 
 
-# ------------------------------------------- numbering per chapter (the "Questions" part of _toc.yml is numbered)
+# ------------------------------------- numbering per chapter (the two "Questions" parts of _toc.yml are numbered)
 def _soup(rel: str) -> bs4.BeautifulSoup:
     return bs4.BeautifulSoup((SITE / rel).read_text(encoding="utf-8"), "html.parser")
 
@@ -229,13 +229,14 @@ def test_questions_are_numbered_by_chapter_and_their_figures_and_exercises_withi
         skip_or_fail(site_problem())
     nav = _soup("intro.html").select_one("nav.bd-docs-nav")
     captions = [_text(c) for c in nav.select("p.caption")]
-    assert captions[0] == "Questions", captions
-    questions = nav.select("p.caption + ul")[0].select("li.toctree-l1 > a")
+    # two parts of questions: the practical answer (the first read), then why it works; numbering runs across both
+    assert captions[:2] == ["Questions: the practical answer", "Questions: why it works"], captions
+    questions = [a for ul in nav.select("p.caption + ul")[:2] for a in ul.select("li.toctree-l1 > a")]
     numbered = {a["href"]: _text(a) for a in questions}
     assert sorted(numbered) == [p for p in discover_pages(SITE) if p.startswith("chapters/")]
     for i, (href, title) in enumerate(numbered.items(), start=1):
         assert href.startswith("chapters/") and title.startswith(f"{i}. "), (href, title)
-    for ul in nav.select("p.caption + ul")[1:]:
+    for ul in nav.select("p.caption + ul")[2:]:
         for a in ul.select("a"):
             assert not a.select("span.section-number") and not re.match(r"\d+\. ", _text(a)), _text(a)
 
