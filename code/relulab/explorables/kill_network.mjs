@@ -294,9 +294,11 @@ function render({ model, el }) {
     const where = state === "diverged" ? `Diverged at step ${trainer.t}` : `Step ${trainer.t}${trainer.t >= settings.steps ? "" : ` of ${settings.steps}`}` +
       (state === "finished" ? " (finished)" : state === "paused" ? " (paused)" : "");
     const acc = settings.data === "digits" ? `, training accuracy ${num(100 * s.accuracy)}%, test accuracy ${num(100 * s.testAccuracy)}%` : "";
-    // "now", not "at the end": a unit dead at step 0 can revive, so this count may differ from the final one
-    const when = s.step === trainer.t ? "now" : `at step ${s.step} (the last count)`;
-    return `${where}. Training loss ${num(s.loss)}${acc}. Dead ${when}: ${d.total} of ${d.units} hidden units (${d.layers}).`;
+    const dead = `${d.total} of ${d.units} hidden units (${d.layers})`;
+    // "now", not "at the end": a unit dead at step 0 can revive, so this count may differ from the final one.
+    // Mid-run the loss, the accuracies and the dead count all come from the last evaluation: say so once, in front.
+    if (s.step === trainer.t) return `${where}. Training loss ${num(s.loss)}${acc}. Dead now: ${dead}.`;
+    return `${where}. At step ${s.step} (the last evaluation): training loss ${num(s.loss)}${acc}, dead: ${dead}.`;
   }
 
   let lastSpoken = "";
