@@ -6,8 +6,8 @@ Two kinds, both built in a subprocess with warnings as errors:
   sphinx-exercise and the book's own extensions) from a dict of pages; :func:`sphinx_build` builds it. Seconds, no
   kernel: for chapters without code cells, such as the malformed chapters of ``tests/test_chapter_shape.py``.
 * :func:`template_book` makes a Jupyter Book with the book's own ``_config.yml`` (theme, extensions, execution),
-  whose only chapter is ``chapters/_template.md`` copied to ``chapters/template.md`` (in the first "Questions" part with the
-  options of the book's own, its numbering included), beside the glossary, the
+  whose only chapter is ``chapters/_template.md`` copied to ``chapters/template.md`` (in the first "Questions" part,
+  with the options of the book's own, its numbering included), beside the glossary, the
   bibliography and a page that defines the labels the two link to elsewhere in the book; :func:`jupyter_book_build`
   builds it as ``make book`` builds the book. The template's code runs, so this takes a kernel and about 20 s.
 """
