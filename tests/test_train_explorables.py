@@ -14,6 +14,7 @@ import subprocess
 
 import numpy as np
 import pytest
+from matplotlib import colors as mcolors
 
 from relulab import data, explorables, plots
 from relulab.explorables import ActivationRace, KillNetwork, training
@@ -155,6 +156,66 @@ def test_race_state_and_html():
     for runner, s in zip(state["runners"], reached, strict=True):
         assert (f"at step {s}" if s is not None else "not within 300 steps") in alt
         assert runner["label"] in alt
+
+
+def test_race_runner_colours_reach_the_page_as_hex():
+    """A runner's colour may be any matplotlib colour (the chapter darkens the sigmoid's orange into an RGB
+    tuple); the view gets "#rrggbb", which an SVG stroke paints (a tuple arrived as "0.5,0.34,0": no line,
+    no swatch), and the fallback figure draws the same colour."""
+    dark = tuple(0.55 * np.array(mcolors.to_rgb(plots.activation_style("sigmoid")["color"])))
+    runners = [
+        {"label": "a", "activation": "relu", "init": "he", "learning_rate": 0.1, "learning_rates": [0.1]},
+        {
+            "label": "b",
+            "activation": "sigmoid",
+            "init": "glorot",
+            "scale": 4.0,
+            "learning_rate": 0.1,
+            "learning_rates": [0.1],
+            "color": dark,
+            "dash": "",
+        },
+        {
+            "label": "c",
+            "activation": "tanh",
+            "init": "glorot",
+            "learning_rate": 0.1,
+            "learning_rates": [0.1],
+            "color": np.array([0.0, 0.4, 0.8]),
+            "dash": "7.4, 3.2",
+        },
+        {
+            "label": "d",
+            "activation": "sigmoid",
+            "init": "glorot",
+            "learning_rate": 0.1,
+            "learning_rates": [0.1],
+            "color": "black",
+        },
+    ]
+    state = ActivationRace(runners=runners, steps=100).state()
+    colours = [r["color"] for r in state["runners"]]
+    # by hand: 0.55 x #E69F00 = (126.5, 87.45, 0) -> #7F5700; (0, 0.4, 0.8) x 255 = (0, 102, 204) -> #0066CC
+    assert colours == [plots.series_style(0)["color"], "#7F5700", "#0066CC", "#000000"]
+    assert all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in colours)
+    assert [r["dash"] for r in state["runners"]] == ["", "", "7.4 3.2", "1.5 2"]
+
+
+@pytest.mark.parametrize(
+    ("colour", "dash", "error", "message"),
+    [
+        ("var(--rl-blue)", "", ValueError, r"runners\[0\] color must be a matplotlib colour"),
+        ((1.5, 0.0, 0.0), "", ValueError, r"runners\[0\] color must be a matplotlib colour"),
+        ("#0072B2", (0, (3.7, 1.6)), TypeError, r"runners\[0\] dash must be an SVG dash array"),
+        ("#0072B2", "6 -3", ValueError, r"runners\[0\] dash must be non-negative numbers"),
+        ("#0072B2", "0 0", ValueError, r"runners\[0\] dash must be non-negative numbers, not all 0"),
+        ("#0072B2", "dashed", ValueError, r"runners\[0\] dash must be non-negative numbers"),
+    ],
+)
+def test_race_rejects_a_colour_or_dash_no_browser_draws(colour, dash, error, message):
+    runner = {"label": "a", "activation": "relu", "init": "he", "learning_rate": 0.1, "learning_rates": [0.1]}
+    with pytest.raises(error, match=message):
+        ActivationRace(runners=[runner | {"color": colour, "dash": dash}])
 
 
 @pytest.mark.parametrize(

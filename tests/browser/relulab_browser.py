@@ -561,6 +561,55 @@ class PageReport:
 ICON_JS = """() => { const l = document.querySelector('link[rel~="icon"]'); return l ? l.href : null; }"""
 
 
+_SERIES_SWATCHES_JS = """(s) => {
+  const root = document.querySelector(s);
+  const look = (line) => {
+    if (!line) return null;
+    const c = getComputedStyle(line), b = line.getBoundingClientRect();
+    return {stroke: c.stroke, dash: c.strokeDasharray, opacity: Number(c.strokeOpacity), width: parseFloat(c.strokeWidth),
+            length: b.width, shown: line.checkVisibility({visibilityProperty: true, opacityProperty: true}),
+            d: line.getAttribute('d')};
+  };
+  return {
+    rows: [...root.querySelectorAll('tbody th[scope=row]')].map(th => ({label: th.textContent.trim(), line: look(th.querySelector('svg line'))})),
+    legend: [...root.querySelectorAll('.rl-legend > span')].map(sp => ({label: sp.textContent.trim(), line: look(sp.querySelector('svg line'))})),
+    charts: [...root.querySelectorAll('svg.rl-chart')].map(svg => [...svg.querySelectorAll(':scope > path')].map(look)),
+  };
+}"""
+
+
+def series_swatches(page: Any, selector: str) -> dict:
+    """The line samples of a training view (the one under ``selector``): ``rows``, one per table row
+    (``th[scope=row]``), ``legend``, one per legend item, each ``{label, line}``, and ``charts``, the series
+    paths of each line chart; a line is its computed ``stroke``, ``dash`` (stroke-dasharray), ``opacity``,
+    ``width``, drawn ``length`` (px), whether it is ``shown`` and its path ``d`` (or None without a line)."""
+    return page.evaluate(_SERIES_SWATCHES_JS, selector)
+
+
+def swatch_problems(swatches: dict) -> list[str]:
+    """What is wrong with the line samples of :func:`series_swatches`: a row or legend item without a line
+    sample, or with one a reader cannot see (no stroke: e.g. a colour the browser cannot parse, such as
+    "0.5,0.34,0", which it ignores), and a row whose sample differs from its legend item's."""
+    problems = []
+    for where in ("rows", "legend"):
+        for item in swatches[where]:
+            line = item["line"]
+            if line is None:
+                problems.append(f"{where}: {item['label']!r} has no line sample")
+            elif line["stroke"] in ("none", "") or line["opacity"] == 0 or line["width"] <= 0 or line["length"] < 10:
+                problems.append(f"{where}: {item['label']!r} has a line sample nobody sees: {line}")
+            elif not line["shown"]:
+                problems.append(f"{where}: {item['label']!r} has a hidden line sample")
+    legend = {item["label"]: item["line"] for item in swatches["legend"]}
+    for item in swatches["rows"]:
+        other = legend.get(item["label"])
+        if other is None:
+            problems.append(f"rows: {item['label']!r} is not in the legend")
+        elif item["line"] and (item["line"]["stroke"], item["line"]["dash"]) != (other["stroke"], other["dash"]):
+            problems.append(f"rows: {item['label']!r} is drawn {item['line']} in the table, {other} in the legend")
+    return problems
+
+
 def check_favicon(page: Any, load: Load) -> None:
     """Headless Chromium fetches no favicon, a reader's browser does: the page must name one that is there
     (without a ``<link rel="icon">`` a browser asks for /favicon.ico)."""

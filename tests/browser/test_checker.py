@@ -22,7 +22,7 @@ import sys
 
 import numpy as np
 import pytest
-from relulab_browser import HERE, REPO, alt_problem, build_report
+from relulab_browser import HERE, REPO, alt_problem, build_report, open_page, series_swatches, swatch_problems
 
 pytestmark = pytest.mark.browser
 
@@ -258,3 +258,39 @@ def test_an_explorable_that_does_not_render_is_caught(browser, explorable_site):
 
     with pytest.raises(AssertionError, match="explorables that did not render"):
         test_interactive_figures_render(lambda _: r, "broken_explorable.html")
+
+
+# ------------------------------------------------ line samples of the training views (swatch_problems)
+@pytest.fixture(scope="module")
+def race_site(fixtures_dir, serve):
+    """The race with its own colours, and the same race with the fourth runner's colour as an RGB list, as the
+    what-is-relu chapter once passed it (a darkened orange): the browser ignores the stroke "0.5,0.34,0"."""
+    from relulab import explorables
+
+    explorables.copy_modules(fixtures_dir / "explorables")
+    race = explorables.ActivationRace(
+        learning_rates=[(0.1, [0.1]), (0.1, [0.1]), (0.32, [0.32]), (0.1, [0.1])], steps=100
+    )
+    (fixtures_dir / "good_race.html").write_text(explorables.standalone_page([race.to_html()]))
+    race.runners = [*race.runners[:3], race.runners[3] | {"color": [0.5, 0.34, 0.0]}]  # past the checks
+    (fixtures_dir / "unpainted_race.html").write_text(explorables.standalone_page([race.to_html()]))
+    return serve(fixtures_dir), fixtures_dir
+
+
+@pytest.mark.parametrize("name", ["good_race.html", "unpainted_race.html"])
+def test_a_line_sample_nobody_sees_is_caught(browser, race_site, name):
+    url, root = race_site
+    context, page, _ = open_page(browser, url, root, name)
+    try:
+        swatches = series_swatches(page, '[data-relulab-explorable="race"]')
+    finally:
+        context.close()
+    assert len(swatches["rows"]) == len(swatches["legend"]) == 4
+    problems = swatch_problems(swatches)
+    if name == "good_race.html":
+        assert problems == [], problems
+    else:
+        assert len(problems) == 2 and all(
+            "'sigmoid (4 \u00d7 Glorot)' has a line sample nobody sees" in p for p in problems
+        )
+        assert problems[0].startswith("rows:") and problems[1].startswith("legend:"), problems

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from relulab_browser import NODE_MODULES, SERIOUS, SITE, open_page
+from relulab_browser import NODE_MODULES, SERIOUS, SITE, open_page, series_swatches, swatch_problems
 
 from relulab.explorables import ActivationRace, KillNetwork, source
 
@@ -253,6 +253,69 @@ def test_the_race_finishes_where_jax_says(chapter):
         assert runner["label"] in table and (not s or f"step {s}" in table)
     page.get_by_role("button", name="Reset", exact=True).click()
     assert shown(page, view)["step"] == "0"
+
+
+def rgb(hex_colour: str) -> str:
+    """ "#RRGGBB" as the browser's computed colour, "rgb(r, g, b)"."""
+    return "rgb({}, {}, {})".format(*(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)))
+
+
+def dash(svg_dash: str) -> str:
+    """An SVG dash array ("6 3", "" for solid) as the browser's computed stroke-dasharray ("6px, 3px", "none")."""
+    values = svg_dash.replace(",", " ").split()
+    return ", ".join(f"{float(v):g}px" for v in values) if values else "none"
+
+
+def test_every_runner_shows_its_line_before_and_during_the_race(chapter):
+    """Each runner's row and legend item has a line sample before Play (the fourth runner's once had none: its
+    colour reached the page as "0.5,0.34,0"), in the runner's colour and dash, and the line the chart draws for
+    it once the race runs is the same."""
+    page, _ = chapter("race")
+    view = "race"
+    runners = held(page, view)["runners"]
+    before = series_swatches(page, sel(view))
+    assert not swatch_problems(before), swatch_problems(before)
+    assert [r["label"] for r in before["rows"]] == [r["label"] for r in runners]
+    for item, runner in zip(before["rows"], runners, strict=True):
+        assert (item["line"]["stroke"], item["line"]["dash"]) == (rgb(runner["color"]), dash(runner["dash"])), (
+            runner,
+            item,
+        )
+    assert len({(item["line"]["stroke"], item["line"]["dash"]) for item in before["rows"]}) == len(runners), (
+        "two runners look the same"
+    )
+    window = held(page, view)["window"]
+    step = page.get_by_role("button", name="One step", exact=True)
+    for _ in range(2 * window):  # two blocks: every chart line has two points
+        step.click()
+    assert shown(page, view)["step"] == str(2 * window)
+    during = series_swatches(page, sel(view))
+    assert not swatch_problems(during), swatch_problems(during)
+    error_lines = during["charts"][0]
+    assert len(error_lines) == len(runners)
+    for item, line in zip(during["rows"], error_lines, strict=True):
+        assert line["d"] and line["d"].count("L") >= 1, f"{item['label']}: no line drawn after {2 * window} steps"
+        assert line["length"] > 0 and line["shown"], (item["label"], line)
+        assert (line["stroke"], line["dash"]) == (item["line"]["stroke"], item["line"]["dash"]), (item, line)
+
+
+def test_the_error_axis_reads_round_values(chapter):
+    """The training-error axis (0 to 1) is labelled with round values written exactly (not "0.3, 0.5, 0.8" for
+    0.25, 0.5, 0.75), in order, each at its own height."""
+    page, _ = chapter("race")
+    labels = page.evaluate(
+        """(s) => [...[...document.querySelectorAll(s + ' svg.rl-chart')][0].querySelectorAll('text.rl-tick')]
+              .filter(t => t.getAttribute('text-anchor') === 'end' && !t.textContent.startsWith('target'))
+              .map(t => [t.textContent, Number(t.getAttribute('y'))])""",
+        sel("race"),
+    )
+    values = [float(text.replace("\u2212", "-")) for text, _ in labels]
+    assert len(values) >= 3 and values[0] == 0 and values[-1] == 1 and values == sorted(values), labels
+    steps = {round(b - a, 12) for a, b in zip(values, values[1:], strict=False)}
+    assert len(steps) == 1 and steps <= {0.1, 0.2, 0.25, 0.5}, labels
+    assert len({len(text.partition(".")[2]) for text, _ in labels}) == 1, f"decimals differ: {labels}"
+    heights = [y for _, y in labels]
+    assert heights == sorted(heights, reverse=True) and len(set(heights)) == len(heights), labels
 
 
 # ------------------------------------------------------------------ both views: narrow, no JavaScript, dark

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import traitlets
+from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 
 from .. import _validate, nets, plots
@@ -26,6 +27,56 @@ RUNNERS: tuple[dict[str, Any], ...] = (
 
 _STEPS = (100, 300, 1000)
 _DASHES = ("", "6 3", "6 2 1.5 2", "1.5 2", "5 1 1 1", "1 1")  # relulab.plots.LINESTYLES as SVG dashes
+
+
+def _css_colour(colour: Any, name: str) -> str:
+    """Any matplotlib colour (a name, ``"#rrggbb"``, an RGB tuple such as a darkened palette colour) as the
+    ``"#rrggbb"`` string that an SVG stroke and matplotlib both read; a tuple passed on as it is would reach
+    the page as ``"0.5,0.34,0"``, which no browser paints.
+
+    >>> _css_colour((0.5, 0.25, 0.0), "color"), _css_colour("#e69f00", "color")
+    ('#804000', '#E69F00')
+    >>> _css_colour("var(--rl-blue)", "runners[3] color")
+    Traceback (most recent call last):
+    ...
+    ValueError: runners[3] color must be a matplotlib colour (a name, "#rrggbb" or an RGB tuple), got 'var(--rl-blue)'
+    """
+    if isinstance(colour, np.ndarray):
+        colour = tuple(colour.tolist())
+    _validate.check(
+        mcolors.is_color_like(colour),
+        name,
+        'be a matplotlib colour (a name, "#rrggbb" or an RGB tuple)',
+        repr(colour),
+    )
+    return mcolors.to_hex(colour).upper()
+
+
+def _svg_dash(dash: Any, name: str) -> str:
+    """An SVG dash array: ``""`` (solid) or non-negative numbers separated by spaces or commas, not all 0.
+
+    >>> _svg_dash("6, 2 1.5  2", "dash"), _svg_dash("", "dash")
+    ('6 2 1.5 2', '')
+    >>> _svg_dash((0, (3.7, 1.6)), "runners[2] dash")
+    Traceback (most recent call last):
+    ...
+    TypeError: runners[2] dash must be an SVG dash array such as "6 3" ("" for solid), got tuple
+    """
+    _validate.check_type(
+        isinstance(dash, str), name, 'be an SVG dash array such as "6 3" ("" for solid)', type(dash).__name__
+    )
+    parts = dash.replace(",", " ").split()
+    try:
+        values = [float(v) for v in parts]
+    except ValueError:
+        values = [-1.0]
+    _validate.check(
+        not values or (all(np.isfinite(v) and v >= 0 for v in values) and any(v > 0 for v in values)),
+        name,
+        'be non-negative numbers, not all 0, such as "6 3" ("" for solid)',
+        repr(dash),
+    )
+    return " ".join(f"{v:g}" for v in values)
 
 
 def _mpl_dashes(dash: str) -> Any:
@@ -52,7 +103,8 @@ class ActivationRace(Explorable):
         runners: a sequence of dicts with ``label``, ``activation``, ``init``, ``scale``,
             ``learning_rate`` and ``learning_rates`` (the runner's grid, which holds ``learning_rate``);
             colours and dashes follow :func:`relulab.plots.series_style` in order unless a runner gives its
-            own ``color`` (CSS) and ``dash`` (an SVG dash array, ``""`` for solid). By default
+            own ``color`` (any matplotlib colour: a name, ``"#rrggbb"`` or an RGB tuple; the view receives
+            it as ``"#rrggbb"``) and ``dash`` (an SVG dash array, ``""`` for solid). By default
             :data:`RUNNERS`, with learning rates that must then be given as ``learning_rates`` (a list
             of ``(tuned_rate, grid)``, one per runner).
         sizes: the network's widths (64 inputs and 10 outputs for the digits).
@@ -185,8 +237,8 @@ class ActivationRace(Explorable):
             "scale": _validate.number(runner.get("scale", 1.0), f"{name} scale", low=0.0, low_open=True),
             "learning_rate": lr,
             "learning_rates": grid,
-            "color": runner.get("color", style["color"]),
-            "dash": runner.get("dash", _DASHES[i % len(_DASHES)]),
+            "color": _css_colour(runner.get("color", style["color"]), f"{name} color"),
+            "dash": _svg_dash(runner.get("dash", _DASHES[i % len(_DASHES)]), f"{name} dash"),
         }
 
     @traitlets.validate("seed")

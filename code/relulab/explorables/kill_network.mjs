@@ -117,7 +117,7 @@ function render({ model, el }) {
   const deadBox = html("div", {}, root);
   const strip = svg("svg", { role: "img", class: "rl-strip" }, deadBox);
   const stripLegend = html("div", { class: "rl-row rl-hint", "aria-hidden": "true" }, deadBox);
-  const deadChart = new LineChart(deadBox, { label: "Dead units per layer against the step", xLabel: "step", yLabel: "dead units", yMin: 0, lines: [], height: 150 });
+  const deadChart = new LineChart(deadBox, { label: "Dead units per layer against the step", xLabel: "step", yLabel: "dead units", yMin: 0, yInteger: true, lines: [], height: 150 });
   const deadLegend = html("div", {}, deadBox);
 
   // ---------------------------------------------------------------- the run

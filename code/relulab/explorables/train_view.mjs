@@ -182,14 +182,14 @@ export function num(v) {
 }
 
 /**
- * An SVG line chart: `new LineChart(parent, {label, xLabel, yLabel, log, yMin, yMax, lines, height})`,
- * `lines` a list of {label, color, dash, width}; `resize(width)`; `update(data, xMax, marks, xMin)` with
- * `data` one array of [x, y] per line, x from xMin (default 0) to xMax, and `marks` horizontal
- * reference lines [{y, label}].
+ * An SVG line chart: `new LineChart(parent, {label, xLabel, yLabel, log, yMin, yMax, yInteger, lines, height})`,
+ * `lines` a list of {label, color, dash, width}, `yInteger` true for counts (whole-number ticks, a y axis of at
+ * least 0 to 1); `resize(width)`; `update(data, xMax, marks, xMin)` with `data` one array of [x, y] per line, x
+ * from xMin (default 0) to xMax, and `marks` horizontal reference lines [{y, label}].
  */
 export class LineChart {
   constructor(parent, opts) {
-    this.opts = { height: 190, log: false, yMin: null, yMax: null, ...opts };
+    this.opts = { height: 190, log: false, yMin: null, yMax: null, yInteger: false, ...opts };
     this.svg = svg("svg", { role: "img", "aria-label": opts.label, class: "rl-chart" }, parent);
     this.width = 300;
   }
@@ -208,12 +208,13 @@ export class LineChart {
       hi = 10 ** Math.ceil(Math.log10(hi));
       if (hi / lo < 100) lo = hi / 100;
     } else if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
-    return [yMin ?? lo, yMax ?? hi];
+    const y0 = yMin ?? lo;
+    return [y0, yMax ?? (this.opts.yInteger ? Math.max(hi, y0 + 1) : hi)]; // counts: at least 0 to 1
   }
 
   /** Draws the data; the axes are rebuilt only when the size, the domains, the labels or the lines change. */
   update(data, xMax, marks = [], xMin = 0) {
-    const { height, log, xLabel, yLabel, lines } = this.opts;
+    const { height, log, xLabel, yLabel, lines, yInteger } = this.opts;
     const W = this.width, H = height, m = { l: 48, r: 10, t: 22, b: 34 };
     const [y0, y1] = this.yDomain(data);
     const key = JSON.stringify([W, H, y0, y1, xMin, xMax, log, xLabel, yLabel, marks, lines.map((l) => [l.color, l.dash, l.width])]);
@@ -237,7 +238,7 @@ export class LineChart {
           svg("line", { class: "rl-grid", x1: m.l, x2: W - m.r, y1: p, y2: p }, g);
           svg("text", { class: "rl-tick", x: m.l - 5, y: p + 4, "text-anchor": "end" }, g).textContent = e === 0 ? "1" : `1e${e}`.replace("-", "\u2212");
         }
-      } else ticks(g, ly, { axis: "y", at: m.l, count: 4, digits: y1 - y0 <= 2 ? 1 : 0 });
+      } else ticks(g, ly, { axis: "y", at: m.l, count: 4, digits: y1 - y0 <= 2 && !yInteger ? 1 : 0, integer: yInteger });
       svg("text", { class: "rl-tick", x: (m.l + W - m.r) / 2, y: H - 4, "text-anchor": "middle" }, g).textContent = xLabel;
       svg("text", { class: "rl-title", x: m.l - 40, y: 12 }, g).textContent = yLabel;
       for (const mark of marks) {

@@ -240,16 +240,48 @@ export function onWidth(el, draw, fallback = 640) {
   return () => {};
 }
 
-/** Draws axis ticks (a few round values) along x or y of a panel into group `g`. */
-export function ticks(g, sc, { axis, at, count = 5, digits = 1 }) {
-  const [d0, d1] = sc.domain;
-  const lo = Math.min(d0, d1), hi = Math.max(d0, d1);
+/**
+ * Round tick values for an axis from `lo` to `hi`: about `count` intervals of a step of 1, 2, 2.5 or 5
+ * times a power of ten (the smallest such step at least (hi - lo) / count), every multiple of the step
+ * within [lo, hi], and the decimals that show each value exactly (0.25 needs two: "0.3" would be wrong).
+ * With `integer`, the step is a whole number (for counts). Returns {values, step, decimals}; a degenerate
+ * or non-finite range gives no step and at most one value.
+ */
+export function niceTicks(lo, hi, count = 5, { integer = false } = {}) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { values: [], step: NaN, decimals: 0 };
+  if (lo > hi) [lo, hi] = [hi, lo];
+  if (!(Number.isInteger(count) && count >= 1)) throw new Error(`niceTicks: count must be a positive integer, got ${count}`);
+  if (hi - lo <= 0) return { values: [lo], step: NaN, decimals: decimalsOf(lo) };
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) || raw;
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) {
-    const p = sc(v);
-    if (axis === "x") svg("text", { class: "rl-tick", x: p, y: at + 13, "text-anchor": "middle" }, g).textContent = fmt(v, digits);
-    else svg("text", { class: "rl-tick", x: at - 5, y: p + 4, "text-anchor": "end" }, g).textContent = fmt(v, digits);
+  let step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw * (1 - 1e-12));
+  if (integer && step < 1) step = 1;
+  if (integer && !Number.isInteger(step)) step = 2 * step; // 2.5 x 10^k -> 5 x 10^k
+  const first = Math.ceil(lo / step - 1e-9), last = Math.floor(hi / step + 1e-9);
+  const decimals = decimalsOf(step);
+  const values = [];
+  for (let k = first; k <= last; k++) values.push(Number((k * step).toFixed(decimals)) + 0); // + 0: no -0
+  return { values, step, decimals };
+}
+
+/** The fewest decimals (up to 15) that write `v` exactly: 0.25 -> 2, 5 -> 0, 1e-3 -> 3. */
+function decimalsOf(v) {
+  if (v === 0) return 0;
+  for (let d = 0; d < 15; d++) {
+    const scaled = Math.abs(v) * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) <= 1e-9 * scaled) return d;
+  }
+  return 15;
+}
+
+/** Draws axis ticks (niceTicks: a few round values, with at least `digits` decimals) along x or y of a
+ * panel into group `g`. */
+export function ticks(g, sc, { axis, at, count = 5, digits = 1, integer = false }) {
+  const [d0, d1] = sc.domain;
+  const { values, decimals } = niceTicks(Math.min(d0, d1), Math.max(d0, d1), count, { integer });
+  for (const v of values) {
+    const p = sc(v), text = fmt(v, Math.max(digits, decimals));
+    if (axis === "x") svg("text", { class: "rl-tick", x: p, y: at + 13, "text-anchor": "middle" }, g).textContent = text;
+    else svg("text", { class: "rl-tick", x: at - 5, y: p + 4, "text-anchor": "end" }, g).textContent = text;
   }
 }
