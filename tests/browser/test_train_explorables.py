@@ -247,7 +247,15 @@ def test_the_race_finishes_where_jax_says(chapter):
     assert report["step"] == str(state["steps"])
     assert report["reached"].split(",") == expected
     assert play.count() == 0  # the race is over: the button now says what it does next
-    assert page.get_by_role("button", name="Keep training", exact=True).count() == 1
+    keep = page.get_by_role("button", name="Keep training", exact=True)
+    assert keep.count() == 1
+    keep.click()  # training goes on past the race's last step; the count must not read "Step 301 of 300"
+    page.wait_for_function(
+        "([s, n]) => +document.querySelector(s + ' .relulab-ex').dataset.step > n", arg=[sel(view), state["steps"]]
+    )
+    page.get_by_role("button", name="Pause", exact=True).click()
+    status = page.locator(f"{sel(view)} p.rl-readout").inner_text()
+    assert f"of {state['steps']}." not in status and f"after the race of {state['steps']}" in status, status
     table = page.locator(f"{sel(view)} table").inner_text()
     for runner, s in zip(state["runners"], expected, strict=True):
         assert runner["label"] in table and (not s or f"step {s}" in table)

@@ -221,7 +221,9 @@ function render({ model, el }) {
     drawnWidth = width;
     drawnState = state;
     lastDraw = now;
-    status.textContent = `Step ${t} of ${steps}${state === "finished" ? " (race over)" : state === "paused" ? " (paused)" : ""}.`;
+    // past the race's last step ("Keep training"), the count has no "of N" and says the race is over
+    const count = t > steps ? `Step ${t}, after the race of ${steps}` : `Step ${t} of ${steps}`;
+    status.textContent = `${count}${state === "finished" ? " (race over)" : state === "paused" ? " (paused)" : ""}.`;
     el.dataset.step = String(t);
     el.dataset.reached = racers.map((c) => (c.reached === null ? "" : c.reached)).join(",");
     racers.forEach((c, i) => {
