@@ -26,7 +26,7 @@ from sphinx.environment import BuildEnvironment
 __version__ = "1.0"
 
 ENV_KEY = "relu_term_titles"  # docname -> {anchor id: first sentence of the definition}
-MAX_CHARS = 240
+MAX_CHARS = 360
 
 TEX_WORDS = {
     "sigma": "σ",
@@ -176,4 +176,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("doctree-resolved", resolve)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
