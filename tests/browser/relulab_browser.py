@@ -308,7 +308,11 @@ FIGURES_JS = """() => {
   const explorables = [...document.querySelectorAll('[data-relulab-explorable]')].map(root => ({
     id: root.id, view: root.dataset.relulabExplorable, ready: root.dataset.relulabReady === '1',
     error: root.dataset.relulabError || null}));
-  return {players, widget_views: views, explorables};
+  // figure captions in the body's text colour (the theme's muted grey was hard to read)
+  const captions = {body: getComputedStyle(document.body).color,
+    colors: [...document.querySelectorAll('figure figcaption')].map(f =>
+      getComputedStyle(f.querySelector('.caption-text') || f).color)};
+  return {players, widget_views: views, explorables, captions};
 }"""
 
 REVEAL_JS = """() => {

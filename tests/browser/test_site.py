@@ -78,6 +78,12 @@ def test_interactive_figures_render(site_report, page_path):
     assert not broken, "explorables that did not render: " + "; ".join(broken)
 
 
+def test_figure_captions_are_in_the_text_colour(site_report, page_path):
+    captions = site_report(page_path).figures["captions"]
+    wrong = sorted({c for c in captions["colors"] if c != captions["body"]})
+    assert not wrong, f"{page_path}: captions in {wrong}, the text is {captions['body']}"
+
+
 def test_every_control_changes_its_figure(site_report, page_path):
     r = site_report(page_path)
     bad = [f"{c.label!r}: {'; '.join(c.problems)}" for c in r.controls if c.problems]
