@@ -35,9 +35,10 @@ replaced when a page is resolved, so they can never disagree with the chapters):
 - ``{claim-ledger}``: every claim, grouped by question (chapter title, in table-of-contents order), with its
   verdict, reason (as rendered in the chapter, glued numbers included) and links to the box and the evidence.
 - ``{answer-summaries}``: the questions in table-of-contents order, each with its ``:summary:`` and verdict counts:
-  the front page's 20-minute tour. A chapter whose answer box names a ``:figure:`` (the label of a figure with an
+  the front page's short tour. A chapter whose answer box names a ``:figure:`` (the label of a figure with an
   image in that chapter) gets its key figure at the text's width, with its number and caption, linked to the figure,
-  and with ``chapter_shape`` enabled its main path's reading time.
+  and with ``chapter_shape`` enabled its main path's reading time. When the chapters sit in more than one captioned
+  part of the table of contents, the questions are grouped under the parts' captions.
 
 Both show a question's title as the sidebar does: with its chapter number when its part of ``_toc.yml`` is
 ``numbered`` ("5. Is ReLU a continuous function?"), the bare title otherwise.
