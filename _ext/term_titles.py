@@ -65,11 +65,15 @@ def tex_to_text(tex: str) -> str:
     '2 / (n_in + n_out)'
     >>> tex_to_text(r"p_i = e^{z_i} / \\sum_j e^{z_j}")
     'p_i = e^z_i / Σ_j e^z_j'
+    >>> tex_to_text(r"\\partial f(x_0)")
+    '∂f(x₀)'
     """
     text = re.sub(r"\\(?:mathrm|text|operatorname|mathbf|mathit)\s*\{([^{}]*)\}", r"\1", tex)
     text = re.sub(r"\\[,;:! ]", " ", text)
     text = re.sub(r"\\([A-Za-z]+)", lambda m: TEX_WORDS.get(m.group(1), m.group(1)), text)
     text = text.replace("{", "").replace("}", "")
+    text = re.sub(r"([∂∇]) (?=\w)", r"\1", text)  # an operator binds to its argument: ∂f, not ∂ f
+    text = re.sub(r"_([0-9])\b", lambda m: "₀₁₂₃₄₅₆₇₈₉"[int(m.group(1))], text)  # x_0 -> x₀
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -176,4 +180,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("doctree-resolved", resolve)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}
