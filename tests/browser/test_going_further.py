@@ -154,6 +154,9 @@ def test_the_block_opens_collapsed_in_jupyterlab(browser, jupyter_lab):
         page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=120_000)
         heading = page.locator(".jp-MarkdownCell", has=page.locator("h3", has_text="Going further: why one half"))
         heading.wait_for(timeout=60_000)
+        # JupyterLab applies the stored collapse after it renders the cells: wait for the button that a collapsed
+        # heading shows ("N cells hidden"); without the metadata it never appears and this times out
+        heading.locator(".jp-showHiddenCellsButton").wait_for(timeout=30_000)
         hidden_code = page.locator(".jp-CodeCell", has_text="biased = [(W, b + 0.5)")
         assert hidden_code.count() == 1 and not hidden_code.is_visible()
         shown = page.locator(".jp-MarkdownCell", has=page.locator("h2", has_text="In practice"))
